@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
+
+	"gust/internal/gusttest"
+)
+
+const testRole = "arn:aws:iam::000000000000:role/lambda-role"
+
+// zipFile is one entry of a test zip.
+type zipFile struct {
+	Name string
+	Body []byte
+	Mode os.FileMode
+}
+
+func makeZip(t testing.TB, files ...zipFile) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, f := range files {
+		h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate}
+		mode := f.Mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		h.SetMode(mode)
+		fw, err := w.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(f.Body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var (
+	goFnOnce sync.Once
+	goFnZip  []byte
+	goFnErr  error
+)
+
+// goFunctionZip builds fixtures/gofn with aws-lambda-go into a provided
+// runtime package (an executable named bootstrap).
+func goFunctionZip(t testing.TB) []byte {
+	t.Helper()
+	goFnOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gofn-")
+		if err != nil {
+			goFnErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		bin := filepath.Join(dir, "bootstrap")
+		cmd := exec.Command("go", "build", "-o", bin, "./e2e/fixtures/gofn")
+		cmd.Dir = gusttest.ModuleRoot(t)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			goFnErr = errors.New(string(out))
+			return
+		}
+		body, err := os.ReadFile(bin)
+		if err != nil {
+			goFnErr = err
+			return
+		}
+		goFnZip = makeZip(t, zipFile{Name: "bootstrap", Body: body, Mode: 0o755})
+	})
+	if goFnErr != nil {
+		t.Fatalf("building Go function: %v", goFnErr)
+	}
+	return goFnZip
+}
+
+func bashFunctionZip(t testing.TB) []byte {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join(gusttest.ModuleRoot(t), "e2e/fixtures/bashfn/bootstrap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return makeZip(t, zipFile{Name: "bootstrap", Body: body, Mode: 0o755})
+}
+
+// createFunction creates a provided.al2023 function from zip.
+func createFunction(t testing.TB, c *lambda.Client, name string, zip []byte, mutate ...func(*lambda.CreateFunctionInput)) *lambda.CreateFunctionOutput {
+	t.Helper()
+	in := &lambda.CreateFunctionInput{
+		FunctionName: aws.String(name),
+		Runtime:      types.RuntimeProvidedal2023,
+		Role:         aws.String(testRole),
+		Handler:      aws.String("bootstrap"),
+		Code:         &types.FunctionCode{ZipFile: zip},
+	}
+	for _, m := range mutate {
+		m(in)
+	}
+	out, err := c.CreateFunction(gusttest.Context(t), in)
+	if err != nil {
+		t.Fatalf("CreateFunction %s: %v", name, err)
+	}
+	return out
+}
+
+// apiErrorCode is the AWS error code of err, or "" if it is not an API error.
+func apiErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,73 @@
+package lambda
+
+import "gust/internal/control"
+
+// lastModifiedLayout is AWS's LastModified format: 2024-01-02T15:04:05.000+0000.
+const lastModifiedLayout = "2006-01-02T15:04:05.000-0700"
+
+// functionConfiguration is Lambda's FunctionConfiguration on the wire.
+type functionConfiguration struct {
+	FunctionName           string
+	FunctionArn            string
+	Runtime                string
+	Role                   string
+	Handler                string `json:",omitempty"`
+	CodeSize               int64
+	Description            string
+	Timeout                int
+	MemorySize             int
+	LastModified           string
+	CodeSha256             string
+	Version                string
+	Environment            *environmentResponse `json:",omitempty"`
+	TracingConfig          tracingConfig
+	RevisionId             string
+	State                  string
+	StateReason            string `json:",omitempty"`
+	StateReasonCode        string `json:",omitempty"`
+	LastUpdateStatus       string
+	LastUpdateStatusReason string `json:",omitempty"`
+	PackageType            string
+	Architectures          []string
+	EphemeralStorage       ephemeralStorage
+	SnapStart              snapStart
+	RuntimeVersionConfig   runtimeVersionConfig
+	LoggingConfig          control.LoggingConfig
+}
+
+type environmentResponse struct{ Variables map[string]string }
+type tracingConfig struct{ Mode string }
+type ephemeralStorage struct{ Size int }
+type snapStart struct{ ApplyOn, OptimizationStatus string }
+type runtimeVersionConfig struct{ RuntimeVersionArn string }
+
+func (a *API) configuration(f control.Function) functionConfiguration {
+	c := functionConfiguration{
+		FunctionName:         f.Name,
+		FunctionArn:          a.control.FunctionARN(f.Name),
+		Runtime:              f.Runtime,
+		Role:                 f.Role,
+		Handler:              f.Handler,
+		CodeSize:             f.CodeSize,
+		Description:          f.Description,
+		Timeout:              f.Timeout,
+		MemorySize:           f.MemorySize,
+		LastModified:         f.LastModified.UTC().Format(lastModifiedLayout),
+		CodeSha256:           control.CodeSha256Base64(f.CodeSha256),
+		Version:              control.Version,
+		TracingConfig:        tracingConfig{Mode: f.TracingMode},
+		RevisionId:           f.RevisionID,
+		State:                "Active",
+		LastUpdateStatus:     "Successful",
+		PackageType:          "Zip",
+		Architectures:        f.Architectures,
+		EphemeralStorage:     ephemeralStorage{Size: f.EphemeralStorage},
+		SnapStart:            snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
+		RuntimeVersionConfig: runtimeVersionConfig{RuntimeVersionArn: "arn:aws:lambda:" + a.control.Region() + "::runtime:gust-" + f.Runtime},
+		LoggingConfig:        f.Logging,
+	}
+	if len(f.Environment) > 0 {
+		c.Environment = &environmentResponse{Variables: f.Environment}
+	}
+	return c
+}

@@ -1,0 +1,81 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"time"
+)
+
+// Config is everything a gust server needs to start.
+type Config struct {
+	// Listen is the API address (Lambda API, invoke, health). Port 0 picks a
+	// random port. Default 127.0.0.1:9000.
+	Listen string
+	// DataDir holds the embedded JetStream store, the code cache and the
+	// generated credentials. Default ./gust-data.
+	DataDir string
+	// NATSURL, when set, uses an external NATS cluster instead of the
+	// embedded server.
+	NATSURL string
+	// Isolation is auto, namespace or process.
+	Isolation string
+	// Region and AccountID appear in every ARN. Defaults us-east-1 and
+	// 000000000000.
+	Region    string
+	AccountID string
+	// AccessKeyID and SecretAccessKey are the API credentials; when both are
+	// empty the server generates and stores a pair on first start.
+	AccessKeyID     string
+	SecretAccessKey string
+	// IdleTimeout is how long a warm environment waits for its next
+	// invocation before it is shut down. Default 10 minutes.
+	IdleTimeout time.Duration
+}
+
+// Default returns the documented defaults.
+func Default() Config {
+	return Config{
+		Listen:      "127.0.0.1:9000",
+		DataDir:     "gust-data",
+		Isolation:   "auto",
+		Region:      "us-east-1",
+		AccountID:   "000000000000",
+		IdleTimeout: 10 * time.Minute,
+	}
+}
+
+var (
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+)
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen %q: %w", c.Listen, err))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir must not be empty"))
+	}
+	switch c.Isolation {
+	case "auto", "namespace", "process":
+	default:
+		errs = append(errs, fmt.Errorf("isolation %q: must be auto, namespace or process", c.Isolation))
+	}
+	if !regionPattern.MatchString(c.Region) {
+		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
+	}
+	if !accountPattern.MatchString(c.AccountID) {
+		errs = append(errs, fmt.Errorf("account-id %q: must be 12 digits", c.AccountID))
+	}
+	if (c.AccessKeyID == "") != (c.SecretAccessKey == "") {
+		errs = append(errs, errors.New("set both GUST_ACCESS_KEY_ID and GUST_SECRET_ACCESS_KEY, or neither"))
+	}
+	if c.IdleTimeout <= 0 {
+		errs = append(errs, errors.New("idle timeout must be positive"))
+	}
+	return errors.Join(errs...)
+}

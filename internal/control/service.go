@@ -1,0 +1,598 @@
+package control
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"gust/internal/apierror"
+	"gust/internal/codezip"
+	"gust/internal/store"
+)
+
+// Records is the function table: a key-value bucket with compare-and-swap.
+type Records interface {
+	Get(ctx context.Context, key string) (store.Record, error)
+	Create(ctx context.Context, key string, value []byte) (uint64, error)
+	Update(ctx context.Context, key string, value []byte, revision uint64) (uint64, error)
+	Delete(ctx context.Context, key string, revision uint64) error
+	Keys(ctx context.Context, prefix string) ([]string, error)
+}
+
+// CodeStore keeps deployment packages by SHA-256.
+type CodeStore interface {
+	PutCode(ctx context.Context, data []byte) (string, error)
+	GetCode(ctx context.Context, sha256hex string) ([]byte, error)
+}
+
+// CodeWarmer, when given, unpacks a package ahead of its first invocation.
+type CodeWarmer interface {
+	Path(ctx context.Context, sha256hex string) (string, error)
+}
+
+// Options wires a Service.
+type Options struct {
+	Functions Records
+	Code      CodeStore
+	Warmer    CodeWarmer // optional
+	Region    string
+	AccountID string
+	Logger    *slog.Logger
+	Now       func() time.Time // nil = time.Now
+}
+
+// Service manages functions.
+type Service struct {
+	functions Records
+	code      CodeStore
+	warmer    CodeWarmer
+	region    string
+	account   string
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{functions: o.Functions, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+}
+
+// Region is the region in this service's ARNs.
+func (s *Service) Region() string { return s.region }
+
+// FunctionARN is the unqualified ARN of the named function.
+func (s *Service) FunctionARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.region, s.account, name)
+}
+
+func (s *Service) notFound(name string) error {
+	return apierror.NotFound("Function not found: %s", s.FunctionARN(name))
+}
+
+// Create validates and stores a new function.
+func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function, error) {
+	if err := validateName(in.FunctionName); err != nil {
+		return Function{}, err
+	}
+	if in.Role == "" {
+		return Function{}, validationError("null", "role", "Member must not be null")
+	}
+	if err := validateRole(in.Role); err != nil {
+		return Function{}, err
+	}
+	if in.PackageType != "" && in.PackageType != "Zip" {
+		if in.PackageType == "Image" {
+			return Function{}, apierror.InvalidParameter("Container images are not supported by Gust yet: use PackageType Zip.")
+		}
+		return Function{}, validationError(in.PackageType, "packageType", "Member must satisfy enum value set: [Image, Zip]")
+	}
+	if in.Runtime == "" {
+		return Function{}, apierror.InvalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+	}
+	if in.Publish {
+		return Function{}, apierror.InvalidParameter("Publish is not supported by Gust yet: versions come in a later release.")
+	}
+	if in.Code == nil {
+		return Function{}, validationError("null", "code", "Member must not be null")
+	}
+	f := Function{
+		Name:             in.FunctionName,
+		Runtime:          in.Runtime,
+		Role:             in.Role,
+		Handler:          in.Handler,
+		Description:      in.Description,
+		Timeout:          DefaultTimeout,
+		MemorySize:       DefaultMemoryMB,
+		EphemeralStorage: DefaultEphemeralMB,
+		Architectures:    []string{hostArchitecture},
+		TracingMode:      "PassThrough",
+		Tags:             in.Tags,
+	}
+	if in.Timeout != nil {
+		f.Timeout = *in.Timeout
+	}
+	if in.MemorySize != nil {
+		f.MemorySize = *in.MemorySize
+	}
+	if in.EphemeralStorage != nil {
+		f.EphemeralStorage = in.EphemeralStorage.Size
+	}
+	if in.Environment != nil {
+		f.Environment = in.Environment.Variables
+	}
+	if len(in.Architectures) > 0 {
+		f.Architectures = in.Architectures
+	}
+	if in.LoggingConfig != nil {
+		f.Logging = *in.LoggingConfig
+	}
+	f.Logging = withLoggingDefaults(f.Logging, f.Name)
+	if err := firstError(
+		validateRuntime(f.Runtime),
+		validateHandler(f.Runtime, f.Handler),
+		validateDescription(f.Description),
+		validateTimeout(f.Timeout),
+		validateMemory(f.MemorySize),
+		validateEphemeral(f.EphemeralStorage),
+		validateEnvironment(f.Environment),
+		validateArchitectures(in.Architectures),
+		validateLogging(f.Logging),
+		validateTracing(in.TracingConfig),
+		validateUnsupported(in.Unsupported),
+		validateTags(in.Tags),
+		errCodeSource(*in.Code),
+	); err != nil {
+		return Function{}, err
+	}
+	if err := s.storeCode(ctx, &f, in.Code.ZipFile); err != nil {
+		return Function{}, err
+	}
+	f.LastModified = s.now()
+	f.RevisionID = newRevisionID()
+	rev, err := s.functions.Create(ctx, f.Name, mustJSON(f))
+	if errors.Is(err, store.ErrExists) {
+		return Function{}, apierror.Conflict("Function already exist: %s", f.Name)
+	}
+	if err != nil {
+		return Function{}, fmt.Errorf("storing function %s: %w", f.Name, err)
+	}
+	f.storeRevision = rev
+	s.log.Info("function created", "function", f.Name, "runtime", f.Runtime, "codeSha256", f.CodeSha256)
+	return f, nil
+}
+
+// checkZip applies Lambda's package rules: size, integrity, no escapes.
+func checkZip(zip []byte) error {
+	if len(zip) > MaxZipBytes {
+		return apierror.TooLarge("Zipped size must be smaller than %d bytes", MaxZipBytes)
+	}
+	_, err := codezip.Inspect(zip, codezip.DefaultLimits)
+	var zerr *codezip.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &zerr) && zerr.Kind == codezip.KindTooLarge:
+		return apierror.TooLarge("%s", zerr.Message)
+	case errors.As(err, &zerr):
+		return apierror.InvalidParameter("%s", zerr.Message)
+	default:
+		return apierror.InvalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.")
+	}
+}
+
+// storeCode validates a zip, stores it and sets the function's code fields.
+func (s *Service) storeCode(ctx context.Context, f *Function, zip []byte) error {
+	if err := checkZip(zip); err != nil {
+		return err
+	}
+	sha, err := s.code.PutCode(ctx, zip)
+	if err != nil {
+		return fmt.Errorf("storing code of %s: %w", f.Name, err)
+	}
+	f.CodeSha256 = sha
+	f.CodeSize = int64(len(zip))
+	if s.warmer != nil {
+		if _, err := s.warmer.Path(ctx, sha); err != nil {
+			// The package was validated; a failed unpack here is retried at
+			// the first invocation, so it is worth a warning, not a failure.
+			s.log.Warn("unpacking code ahead of first invoke", "function", f.Name, "err", err)
+		}
+	}
+	return nil
+}
+
+// Get returns a function by name or ARN. Only $LATEST exists for now.
+func (s *Service) Get(ctx context.Context, ref string, qualifier string) (Function, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return Function{}, err
+	}
+	if err := s.checkQualifier(r, qualifier); err != nil {
+		return Function{}, err
+	}
+	return s.load(ctx, r.name)
+}
+
+func (s *Service) checkQualifier(r functionRef, qualifier string) error {
+	if r.qualifier != "" && qualifier != "" && r.qualifier != qualifier {
+		return apierror.InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
+	}
+	q := r.qualifier
+	if q == "" {
+		q = qualifier
+	}
+	if q != "" && q != Version {
+		return apierror.NotFound("Function not found: %s:%s", s.FunctionARN(r.name), q)
+	}
+	return nil
+}
+
+func (s *Service) load(ctx context.Context, name string) (Function, error) {
+	rec, err := s.functions.Get(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return Function{}, s.notFound(name)
+	}
+	if err != nil {
+		return Function{}, fmt.Errorf("loading function %s: %w", name, err)
+	}
+	var f Function
+	if err := json.Unmarshal(rec.Value, &f); err != nil {
+		return Function{}, fmt.Errorf("decoding function %s: %w", name, err)
+	}
+	f.storeRevision = rec.Revision
+	return f, nil
+}
+
+// MaxListItems is the most functions one ListFunctions page returns.
+const MaxListItems = 50
+
+// List returns one page of functions sorted by name, and the marker of the
+// next page ("" on the last).
+func (s *Service) List(ctx context.Context, marker string, maxItems int) ([]Function, string, error) {
+	if maxItems <= 0 || maxItems > MaxListItems {
+		maxItems = MaxListItems
+	}
+	after := ""
+	if marker != "" {
+		b, err := base64.RawURLEncoding.DecodeString(marker)
+		if err != nil {
+			return nil, "", apierror.InvalidParameter("Invalid marker: %s", marker)
+		}
+		after = string(b)
+	}
+	names, err := s.functions.Keys(ctx, "")
+	if err != nil {
+		return nil, "", fmt.Errorf("listing functions: %w", err)
+	}
+	start, _ := slices.BinarySearch(names, after)
+	if after != "" && start < len(names) && names[start] == after {
+		start++
+	}
+	var out []Function
+	for _, n := range names[start:] {
+		if len(out) == maxItems {
+			return out, base64.RawURLEncoding.EncodeToString([]byte(out[len(out)-1].Name)), nil
+		}
+		f, err := s.load(ctx, n)
+		if apierror.As(err).Type == "ResourceNotFoundException" {
+			continue // deleted between Keys and Get
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, f)
+	}
+	return out, "", nil
+}
+
+// mutate applies change to the current record and stores it with
+// compare-and-swap. With a RevisionId from the caller a lost race is the
+// caller's PreconditionFailed; without one the change is re-applied to the
+// newer record, so no concurrent write is ever lost.
+func (s *Service) mutate(ctx context.Context, name, revisionID string, bumpRevision bool, change func(*Function) error) (Function, error) {
+	for {
+		f, err := s.load(ctx, name)
+		if err != nil {
+			return Function{}, err
+		}
+		if revisionID != "" && revisionID != f.RevisionID {
+			return Function{}, apierror.PreconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+		}
+		if err := change(&f); err != nil {
+			return Function{}, err
+		}
+		if bumpRevision {
+			f.LastModified = s.now()
+			f.RevisionID = newRevisionID()
+		}
+		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
+		switch {
+		case err == nil:
+			f.storeRevision = rev
+			return f, nil
+		case errors.Is(err, store.ErrConflict):
+			continue
+		case errors.Is(err, store.ErrNotFound):
+			return Function{}, s.notFound(name)
+		default:
+			return Function{}, fmt.Errorf("updating function %s: %w", name, err)
+		}
+	}
+}
+
+// UpdateCode replaces a function's code.
+func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (Function, error) {
+	r, err := s.parseFunctionRef(in.FunctionName)
+	if err != nil {
+		return Function{}, err
+	}
+	if err := firstError(
+		s.checkQualifier(r, ""),
+		validateArchitectures(in.Architectures),
+		errCodeSource(FunctionCode{ZipFile: in.ZipFile, S3Bucket: in.S3Bucket, S3Key: in.S3Key, S3ObjectVersion: in.S3ObjectVersion, ImageUri: in.ImageUri}),
+	); err != nil {
+		return Function{}, err
+	}
+	if in.Publish {
+		return Function{}, apierror.InvalidParameter("Publish is not supported by Gust yet: versions come in a later release.")
+	}
+	if in.DryRun {
+		// A dry run validates everything and stores nothing.
+		f, err := s.load(ctx, r.name)
+		if err != nil {
+			return Function{}, err
+		}
+		if in.RevisionId != "" && in.RevisionId != f.RevisionID {
+			return Function{}, apierror.PreconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+		}
+		if err := checkZip(in.ZipFile); err != nil {
+			return Function{}, err
+		}
+		f.CodeSha256, f.CodeSize = sha256Hex(in.ZipFile), int64(len(in.ZipFile))
+		return f, nil
+	}
+	var code Function
+	if err := s.storeCode(ctx, &code, in.ZipFile); err != nil {
+		return Function{}, err
+	}
+	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
+		f.CodeSha256, f.CodeSize = code.CodeSha256, code.CodeSize
+		return nil
+	})
+}
+
+// UpdateConfig changes a function's configuration.
+func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurationInput) (Function, error) {
+	r, err := s.parseFunctionRef(in.FunctionName)
+	if err != nil {
+		return Function{}, err
+	}
+	if err := firstError(s.checkQualifier(r, ""), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
+		return Function{}, err
+	}
+	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
+		if in.Role != nil {
+			f.Role = *in.Role
+		}
+		if in.Handler != nil {
+			f.Handler = *in.Handler
+		}
+		if in.Description != nil {
+			f.Description = *in.Description
+		}
+		if in.Timeout != nil {
+			f.Timeout = *in.Timeout
+		}
+		if in.MemorySize != nil {
+			f.MemorySize = *in.MemorySize
+		}
+		if in.Environment != nil {
+			f.Environment = in.Environment.Variables
+		}
+		if in.Runtime != nil {
+			f.Runtime = *in.Runtime
+		}
+		if in.EphemeralStorage != nil {
+			f.EphemeralStorage = in.EphemeralStorage.Size
+		}
+		if in.LoggingConfig != nil {
+			f.Logging = withLoggingDefaults(*in.LoggingConfig, f.Name)
+		}
+		return firstError(
+			validateRole(f.Role),
+			validateRuntime(f.Runtime),
+			validateHandler(f.Runtime, f.Handler),
+			validateDescription(f.Description),
+			validateTimeout(f.Timeout),
+			validateMemory(f.MemorySize),
+			validateEphemeral(f.EphemeralStorage),
+			validateEnvironment(f.Environment),
+			validateLogging(f.Logging),
+		)
+	})
+}
+
+// Delete removes a function.
+func (s *Service) Delete(ctx context.Context, ref, qualifier string) error {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return err
+	}
+	q := qualifier
+	if q == "" {
+		q = r.qualifier
+	}
+	if q == Version {
+		return apierror.InvalidParameter("$LATEST version cannot be deleted without deleting the function.")
+	}
+	if err := s.checkQualifier(r, qualifier); err != nil {
+		return err
+	}
+	err = s.functions.Delete(ctx, r.name, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.notFound(r.name)
+	}
+	if err != nil {
+		return fmt.Errorf("deleting function %s: %w", r.name, err)
+	}
+	s.log.Info("function deleted", "function", r.name)
+	return nil
+}
+
+// nameFromARN resolves a taggable resource ARN to a function name.
+func (s *Service) nameFromARN(arn string) (string, error) {
+	r, err := s.parseFunctionRef(arn)
+	if err != nil || len(arn) < 4 || arn[:4] != "arn:" {
+		return "", apierror.InvalidParameter("Invalid resource ARN: %s", arn)
+	}
+	if r.qualifier != "" {
+		return "", apierror.InvalidParameter("Tags are not supported on qualified function ARNs: %s", arn)
+	}
+	return r.name, nil
+}
+
+// Tag adds or replaces tags on a function. Tags are not configuration, so
+// RevisionId does not change.
+func (s *Service) Tag(ctx context.Context, arn string, tags map[string]string) error {
+	name, err := s.nameFromARN(arn)
+	if err != nil {
+		return err
+	}
+	if len(tags) == 0 {
+		return validationError("null", "tags", "Member must not be null")
+	}
+	_, err = s.mutate(ctx, name, "", false, func(f *Function) error {
+		merged := maps.Clone(f.Tags)
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, tags)
+		f.Tags = merged
+		return validateTags(merged)
+	})
+	return err
+}
+
+// Untag removes tags by key.
+func (s *Service) Untag(ctx context.Context, arn string, keys []string) error {
+	name, err := s.nameFromARN(arn)
+	if err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return validationError("null", "tagKeys", "Member must not be null")
+	}
+	_, err = s.mutate(ctx, name, "", false, func(f *Function) error {
+		for _, k := range keys {
+			delete(f.Tags, k)
+		}
+		return nil
+	})
+	return err
+}
+
+// Tags lists a function's tags.
+func (s *Service) Tags(ctx context.Context, arn string) (map[string]string, error) {
+	name, err := s.nameFromARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if f.Tags == nil {
+		return map[string]string{}, nil
+	}
+	return f.Tags, nil
+}
+
+// AccountUsage is what GetAccountSettings reports as used.
+type AccountUsage struct {
+	TotalCodeSize int64
+	FunctionCount int64
+}
+
+// Usage sums code size and counts functions.
+func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
+	names, err := s.functions.Keys(ctx, "")
+	if err != nil {
+		return AccountUsage{}, fmt.Errorf("listing functions: %w", err)
+	}
+	var u AccountUsage
+	for _, n := range names {
+		f, err := s.load(ctx, n)
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		u.FunctionCount++
+		u.TotalCodeSize += f.CodeSize
+	}
+	return u, nil
+}
+
+// Code returns a function's deployment package, for GetFunction's
+// Code.Location download.
+func (s *Service) Code(ctx context.Context, name string) ([]byte, error) {
+	f, err := s.load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return s.code.GetCode(ctx, f.CodeSha256)
+}
+
+func withLoggingDefaults(l LoggingConfig, name string) LoggingConfig {
+	if l.LogFormat == "" {
+		l.LogFormat = "Text"
+	}
+	if l.LogGroup == "" {
+		l.LogGroup = "/aws/lambda/" + name
+	}
+	if l.LogFormat == "JSON" {
+		if l.ApplicationLogLevel == "" {
+			l.ApplicationLogLevel = "INFO"
+		}
+		if l.SystemLogLevel == "" {
+			l.SystemLogLevel = "INFO"
+		}
+	}
+	return l
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newRevisionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encoding %T: %v", v, err)) // only plain structs are encoded
+	}
+	return b
+}

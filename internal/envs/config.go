@@ -1,0 +1,71 @@
+package envs
+
+import (
+	"fmt"
+	"time"
+
+	"gust/internal/runtimes"
+)
+
+// Config is everything an environment needs from a function's
+// configuration. Environments are reused only for the same Key.
+type Config struct {
+	Function   string
+	Version    string
+	RevisionID string // a new RevisionId means new environments
+	ARN        string // unqualified function ARN
+	Runtime    string
+	Handler    string
+	MemoryMB   int
+	TmpMB      int
+	Timeout    time.Duration
+	CodeDir    string // unpacked code on the host, mounted at /var/task
+	Region     string
+	LogGroup   string
+	Variables  map[string]string // the function's own environment
+}
+
+// Key identifies the configuration environments are specialised for.
+func (c Config) Key() string { return c.Function + "\x00" + c.Version + "\x00" + c.RevisionID }
+
+// command is the bootstrap to run for the runtime.
+func (c Config) command() ([]string, error) {
+	r, ok := runtimes.Lookup(c.Runtime)
+	if !ok {
+		return nil, fmt.Errorf("unknown runtime %q", c.Runtime)
+	}
+	switch r.Family {
+	case runtimes.Provided:
+		return []string{"/var/task/bootstrap"}, nil
+	default:
+		return nil, fmt.Errorf("runtime %s has no bootstrap in this build", c.Runtime)
+	}
+}
+
+// environ is the complete environment of the bootstrap: Lambda's reserved
+// variables over the function's own. Nothing comes from the server's
+// environment.
+func (c Config) environ(logStream string) []string {
+	env := make([]string, 0, len(c.Variables)+20)
+	for k, v := range c.Variables {
+		env = append(env, k+"="+v)
+	}
+	return append(env,
+		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+		"LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+		"LANG=en_US.UTF-8",
+		"TZ=:UTC",
+		"_HANDLER="+c.Handler,
+		"AWS_EXECUTION_ENV=AWS_Lambda_"+c.Runtime,
+		"AWS_LAMBDA_FUNCTION_NAME="+c.Function,
+		"AWS_LAMBDA_FUNCTION_VERSION="+c.Version,
+		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", c.MemoryMB),
+		"AWS_LAMBDA_LOG_GROUP_NAME="+c.LogGroup,
+		"AWS_LAMBDA_LOG_STREAM_NAME="+logStream,
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_REGION="+c.Region,
+		"AWS_DEFAULT_REGION="+c.Region,
+		"LAMBDA_TASK_ROOT=/var/task",
+		"LAMBDA_RUNTIME_DIR=/var/runtime",
+	)
+}

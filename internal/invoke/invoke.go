@@ -1,0 +1,197 @@
+package invoke
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"gust/internal/apierror"
+	"gust/internal/control"
+	"gust/internal/envs"
+)
+
+// Request is one Invoke call.
+type Request struct {
+	RequestID      string
+	FunctionName   string // name, partial or full ARN, optionally qualified
+	Qualifier      string
+	InvocationType string // RequestResponse (default), Event, DryRun
+	LogType        string // None (default) or Tail
+	ClientContext  string // base64 JSON, as in X-Amz-Client-Context
+	Payload        []byte
+}
+
+// Response is Lambda's InvocationResponse.
+type Response struct {
+	StatusCode      int
+	Payload         []byte
+	FunctionError   string // "Unhandled" when the function failed
+	LogResult       string // base64 of the log tail, when LogType is Tail
+	ExecutedVersion string
+}
+
+// Functions looks functions up.
+type Functions interface {
+	Get(ctx context.Context, ref, qualifier string) (control.Function, error)
+	FunctionARN(name string) string
+}
+
+// CodePaths gives the unpacked code of a package.
+type CodePaths interface {
+	Path(ctx context.Context, sha256hex string) (string, error)
+}
+
+// Environments runs invocations.
+type Environments interface {
+	Invoke(ctx context.Context, cfg envs.Config, inv envs.Invocation) (envs.Result, error)
+}
+
+// Options wires a Service.
+type Options struct {
+	Functions Functions
+	Code      CodePaths
+	Envs      Environments
+	Region    string
+	Logger    *slog.Logger
+	// MaxConcurrency is the account's concurrency limit (default 1000).
+	MaxConcurrency int
+}
+
+// Service invokes functions.
+type Service struct {
+	functions Functions
+	code      CodePaths
+	envs      Environments
+	region    string
+	log       *slog.Logger
+	limit     int64
+	inFlight  atomic.Int64
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxConcurrency <= 0 {
+		o.MaxConcurrency = control.DefaultAccountConcurrency
+	}
+	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, region: o.Region, log: o.Logger, limit: int64(o.MaxConcurrency)}
+}
+
+// Limits from AWS's quotas.
+const (
+	MaxSyncPayload   = 6 * 1024 * 1024
+	maxClientContext = 3583
+)
+
+// Invoke runs a function synchronously (or validates it, for DryRun).
+func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
+	switch req.InvocationType {
+	case "", "RequestResponse", "DryRun":
+	case "Event":
+		return Response{}, apierror.InvalidParameter("Asynchronous invocation (InvocationType Event) is not supported by Gust yet.")
+	default:
+		return Response{}, apierror.Validation("1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", req.InvocationType)
+	}
+	switch req.LogType {
+	case "", "None", "Tail":
+	default:
+		return Response{}, apierror.Validation("1 validation error detected: Value '%s' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", req.LogType)
+	}
+	f, err := s.functions.Get(ctx, req.FunctionName, req.Qualifier)
+	if err != nil {
+		return Response{}, err
+	}
+	if req.InvocationType == "DryRun" {
+		return Response{StatusCode: http.StatusNoContent, ExecutedVersion: control.Version}, nil
+	}
+	payload := req.Payload
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	if !json.Valid(payload) {
+		return Response{}, apierror.InvalidRequestContent("Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
+	}
+	clientContext, err := decodeClientContext(req.ClientContext)
+	if err != nil {
+		return Response{}, err
+	}
+	if s.inFlight.Add(1) > s.limit {
+		s.inFlight.Add(-1)
+		return Response{}, apierror.TooManyRequests("ConcurrentInvocationLimitExceeded", "Rate Exceeded.")
+	}
+	defer s.inFlight.Add(-1)
+
+	dir, err := s.code.Path(ctx, f.CodeSha256)
+	if err != nil {
+		return Response{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
+	}
+	arn := s.functions.FunctionARN(f.Name)
+	invokedARN := arn
+	if req.Qualifier != "" {
+		invokedARN += ":" + req.Qualifier
+	}
+	res, err := s.envs.Invoke(ctx, envs.Config{
+		Function:   f.Name,
+		Version:    control.Version,
+		RevisionID: f.RevisionID,
+		ARN:        arn,
+		Runtime:    f.Runtime,
+		Handler:    f.Handler,
+		MemoryMB:   f.MemorySize,
+		TmpMB:      f.EphemeralStorage,
+		Timeout:    time.Duration(f.Timeout) * time.Second,
+		CodeDir:    dir,
+		Region:     s.region,
+		LogGroup:   f.Logging.LogGroup,
+		Variables:  f.Environment,
+	}, envs.Invocation{
+		RequestID:     req.RequestID,
+		Payload:       payload,
+		ClientContext: clientContext,
+		TraceID:       newTraceID(),
+		InvokedARN:    invokedARN,
+	})
+	if err != nil {
+		return Response{}, fmt.Errorf("invoking %s: %w", f.Name, err)
+	}
+	out := Response{StatusCode: http.StatusOK, Payload: res.Payload, ExecutedVersion: control.Version}
+	if res.Err != nil {
+		out.FunctionError = "Unhandled"
+		out.Payload = res.Err.Body
+	}
+	if req.LogType == "Tail" {
+		out.LogResult = base64.StdEncoding.EncodeToString(res.Log)
+	}
+	return out, nil
+}
+
+func decodeClientContext(b64 string) (string, error) {
+	if b64 == "" {
+		return "", nil
+	}
+	if len(b64) > maxClientContext {
+		return "", apierror.InvalidParameter("Client context must be at most %s bytes.", strconv.Itoa(maxClientContext))
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || !json.Valid(raw) {
+		return "", apierror.InvalidParameter("Client context must be a valid Base64-encoded JSON object.")
+	}
+	return string(raw), nil
+}
+
+// newTraceID makes an X-Ray style trace header for the runtime.
+func newTraceID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("Root=1-%08x-%s;Lineage=0;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:]))
+}

@@ -1,0 +1,192 @@
+// Package contract holds the types every sandbox backend shares: the Spec of
+// an execution environment, the Backend and Instance interfaces, and the
+// errors a caller can test for.
+//
+// It exists only to break an import cycle: package sandbox picks a backend
+// (so it imports linuxns and process), and the backends implement sandbox's
+// interfaces (so they need these types). Package sandbox re-exports every
+// name here as an alias; code outside internal/sandbox uses those.
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strings"
+)
+
+// RuntimeAPIEnv is the variable through which a bootstrap finds the Runtime
+// API. Backends set it; a value in Spec.Env is replaced.
+const RuntimeAPIEnv = "AWS_LAMBDA_RUNTIME_API"
+
+// Spec describes one execution environment.
+type Spec struct {
+	// ID is unique per environment, [a-z0-9-]{1,48}. It names the
+	// environment's cgroups and is its hostname.
+	ID string
+	// CodeDir is the host directory mounted read-only at /var/task. Its
+	// directories must be world-readable and searchable and its files
+	// world-readable: the bootstrap runs as an unprivileged user.
+	CodeDir string
+	// OptDir is the host directory mounted read-only at /opt; "" gives an
+	// empty read-only /opt.
+	OptDir string
+	// RuntimeDir is the host directory mounted read-only at /var/runtime;
+	// "" leaves /var/runtime out.
+	RuntimeDir string
+	// Command is the bootstrap's argv. Command[0] is a path inside the
+	// sandbox, such as /var/task/bootstrap, used as given; a name without a
+	// slash is searched in the PATH of Env.
+	Command []string
+	// Env is the bootstrap's complete environment: nothing is inherited
+	// from the server. The backend appends AWS_LAMBDA_RUNTIME_API.
+	Env []string
+	// MemoryMB is the memory limit, swap not allowed.
+	MemoryMB int
+	// TmpMB is the size of the private /tmp.
+	TmpMB int
+	// Stdout and Stderr receive the function's output and may be the same
+	// writer; nil discards. An *os.File is handed to the bootstrap as its
+	// own descriptor (as os/exec does), so the caller may close its copy
+	// once Start returns. Any other writer is fed by goroutines the
+	// Instance owns, through a bounded buffer that drops output rather
+	// than block the function when the writer is slow; Destroy waits for
+	// them.
+	Stdout, Stderr io.Writer
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9-]{1,48}$`)
+
+// Validate reports the first thing wrong with the spec.
+func (s Spec) Validate() error {
+	switch {
+	case !idPattern.MatchString(s.ID):
+		return fmt.Errorf("sandbox spec: ID %q is not [a-z0-9-]{1,48}", s.ID)
+	case s.CodeDir == "":
+		return errors.New("sandbox spec: CodeDir is empty")
+	case len(s.Command) == 0 || s.Command[0] == "":
+		return errors.New("sandbox spec: Command is empty")
+	case s.MemoryMB <= 0:
+		return fmt.Errorf("sandbox spec: MemoryMB %d is not positive", s.MemoryMB)
+	case s.TmpMB <= 0:
+		return fmt.Errorf("sandbox spec: TmpMB %d is not positive", s.TmpMB)
+	}
+	for _, kv := range s.Env {
+		if !strings.Contains(kv, "=") || strings.ContainsRune(kv, 0) {
+			return fmt.Errorf("sandbox spec: environment entry %q is not NAME=value", kv)
+		}
+	}
+	for _, a := range s.Command {
+		if strings.ContainsRune(a, 0) {
+			return errors.New("sandbox spec: Command contains a NUL byte")
+		}
+	}
+	return nil
+}
+
+// Environ is Env with AWS_LAMBDA_RUNTIME_API set to addr (replacing any
+// value the spec carried: the first of two duplicates wins in getenv).
+func (s Spec) Environ(addr string) []string {
+	env := make([]string, 0, len(s.Env)+1)
+	for _, kv := range s.Env {
+		if !strings.HasPrefix(kv, RuntimeAPIEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, RuntimeAPIEnv+"="+addr)
+}
+
+// Backend makes execution environments.
+type Backend interface {
+	// Name is "namespace" or "process".
+	Name() string
+	// Create prepares an environment's isolation and its Runtime API
+	// listener. It does not start the bootstrap.
+	Create(ctx context.Context, spec Spec) (Instance, error)
+}
+
+// Instance is one execution environment.
+type Instance interface {
+	// Listener is where the caller serves the Runtime API; it is already
+	// listening.
+	Listener() net.Listener
+	// RuntimeAPIAddr is the listener's address as the bootstrap sees it.
+	RuntimeAPIAddr() string
+	// Start starts the bootstrap. Call it once, after the caller began
+	// serving Listener. An error that is the function's fault (missing or
+	// non-executable Command[0]) matches ErrInvalidEntrypoint.
+	Start() error
+	// Exited is closed when the bootstrap exits.
+	Exited() <-chan struct{}
+	// ExitStatus is how the bootstrap exited; valid once Exited is closed.
+	ExitStatus() ExitStatus
+	// MaxMemoryBytes is the environment's peak memory use, 0 where unknown.
+	MaxMemoryBytes() int64
+	// OOMKills is how many processes the kernel killed for exceeding the
+	// environment's memory limit.
+	OOMKills() int
+	// Destroy kills every process of the environment, waits for them and
+	// releases everything the environment holds. It is idempotent.
+	Destroy() error
+}
+
+// Freezer is an optional Instance capability (find it by type assertion):
+// suspend every process of the environment, as Lambda does between
+// invocations, and resume them.
+type Freezer interface {
+	Freeze(ctx context.Context) error
+	Thaw() error
+}
+
+// InsideListener is an optional Instance capability: listen on another
+// address inside the environment's own network, for example to serve the
+// Gust API to the function at 127.0.0.1:9000. The caller closes the
+// listener; Destroy does not.
+type InsideListener interface {
+	ListenInside(address string) (net.Listener, error)
+}
+
+// ExitStatus is how a bootstrap exited.
+type ExitStatus struct {
+	// Code is the exit code, or -1 when a signal ended the process.
+	Code int
+	// Signal is "" or the signal's name as Go prints it, e.g. "killed".
+	Signal string
+}
+
+// ErrInvalidEntrypoint matches errors from Start that are the function's
+// fault: Command[0] is missing, not executable, or not a valid executable.
+var ErrInvalidEntrypoint = errors.New("invalid entrypoint")
+
+// InitError is a failure while preparing or starting an environment,
+// reported by the sandbox itself: "sandbox init: mounting /var/task: no such
+// file or directory".
+type InitError struct {
+	Step       string // what the sandbox was doing, e.g. "mounting /var/task"
+	Err        error  // the cause; a syscall.Errno where the kernel refused
+	Entrypoint bool   // the function's fault: matches ErrInvalidEntrypoint
+}
+
+func (e *InitError) Error() string {
+	return "sandbox init: " + e.Step + ": " + e.Err.Error()
+}
+
+// Unwrap lets errors.Is see the cause (e.g. fs.ErrNotExist through a
+// syscall.Errno) and ErrInvalidEntrypoint.
+func (e *InitError) Unwrap() []error {
+	if e.Entrypoint {
+		return []error{e.Err, ErrInvalidEntrypoint}
+	}
+	return []error{e.Err}
+}
+
+// String reads like Go's os.ProcessState: "exit status 2", "signal: killed".
+func (s ExitStatus) String() string {
+	if s.Signal != "" {
+		return "signal: " + s.Signal
+	}
+	return fmt.Sprintf("exit status %d", s.Code)
+}
