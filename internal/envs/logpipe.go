@@ -27,9 +27,9 @@ type logPipe struct {
 	// stream is set once; read by the reader goroutine.
 	stream string
 
-	mu      sync.Mutex
-	tail    *tailBuffer // nil between invocations
-	done    chan struct{}
+	mu   sync.Mutex
+	tail *tailBuffer // nil between invocations
+	done chan struct{}
 }
 
 func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {

@@ -21,11 +21,11 @@ func (s State) String() string { return stateNames[s] }
 type Event int
 
 const (
-	EvStarted      Event = iota // the bootstrap process started
-	EvInitDone                  // the runtime reached its first /next
-	EvInvokeBegin               // an invocation was handed over
-	EvInvokeEnd                 // the runtime answered (response or error)
-	EvFail                      // init error, exit, timeout, or shutdown
+	EvStarted     Event = iota // the bootstrap process started
+	EvInitDone                 // the runtime reached its first /next
+	EvInvokeBegin              // an invocation was handed over
+	EvInvokeEnd                // the runtime answered (response or error)
+	EvFail                     // init error, exit, timeout, or shutdown
 )
 
 var eventNames = [...]string{"Started", "InitDone", "InvokeBegin", "InvokeEnd", "Fail"}
