@@ -19,6 +19,7 @@ func awsEnv(srv *gusttest.Server) []string {
 		"AWS_ACCESS_KEY_ID=" + gusttest.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + gusttest.SecretAccessKey,
 		"AWS_REGION=" + gusttest.Region,
+		"AWS_DEFAULT_REGION=" + gusttest.Region,
 		"AWS_ENDPOINT_URL=" + srv.Endpoint,
 		"AWS_PAGER=",
 		"AWS_MAX_ATTEMPTS=1",
@@ -71,8 +72,11 @@ func TestAWSCLI(t *testing.T) {
 		t.Fatalf("update-function-configuration: %v", upd)
 	}
 	outFile := filepath.Join(dir, "out.json")
-	inv := runAWS(t, srv, "lambda", "invoke", "--function-name", "cli-fn", "--cli-binary-format", "raw-in-base64-out",
-		"--payload", `{"action":"echo","arg":"from the cli"}`, outFile, "--output", "json")
+	args := []string{"lambda", "invoke", "--function-name", "cli-fn", "--payload", `{"action":"echo","arg":"from the cli"}`, outFile, "--output", "json"}
+	if version, _ := exec.Command("aws", "--version").CombinedOutput(); !strings.HasPrefix(string(version), "aws-cli/1.") {
+		args = append(args, "--cli-binary-format", "raw-in-base64-out") // version 2 reads blobs as base64 otherwise
+	}
+	inv := runAWS(t, srv, args...)
 	if inv["StatusCode"] != float64(200) {
 		t.Fatalf("invoke: %v", inv)
 	}

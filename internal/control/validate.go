@@ -16,7 +16,7 @@ var (
 	namePattern        = regexp.MustCompile(`^[a-zA-Z0-9-_]+$`)
 	rolePattern        = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
 	handlerPattern     = regexp.MustCompile(`^[^\s]+$`)
-	envNamePattern     = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9_])+$`)
+	envNamePattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`) // the model says ([a-zA-Z0-9_])+, but Lambda accepts one-letter names
 	logGroupPattern    = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
 )
 

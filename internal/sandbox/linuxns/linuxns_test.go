@@ -451,6 +451,7 @@ func TestForkBombIsContained(t *testing.T) {
 	script := `#!/bin/bash
 echo bombing
 :(){ :|:& };:
+exec sleep 1000 # PID 1 must outlive the bomb, which dies with it
 `
 	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
 	if err := e.Start(); err != nil {
