@@ -246,6 +246,9 @@ func (e *Environment) invoke(ctx context.Context, inv Invocation) (Result, error
 		res.Payload = out.Payload
 		if out.Err != nil {
 			res.Err = &FunctionError{Type: out.Err.Type, Body: out.Err.Body}
+			// Runtimes exit after their response was refused as too
+			// large (aws-lambda-go does); Lambda starts afresh too.
+			res.Reusable = out.Err.Type != runtimeapi.ErrorTypeResponseSizeTooLarge
 		}
 	case e.exited():
 		res.Err = e.exitError(inv.RequestID)
@@ -261,10 +264,12 @@ func (e *Environment) invoke(ctx context.Context, inv Invocation) (Result, error
 		e.finishLog(&res, inv.RequestID)
 		return res, err
 	}
-	if res.Reusable {
-		if err := e.move(EvInvokeEnd); err != nil {
-			return Result{}, err
-		}
+	ev := EvInvokeEnd
+	if !res.Reusable {
+		ev = EvFail
+	}
+	if err := e.move(ev); err != nil {
+		return Result{}, err
 	}
 	e.finishLog(&res, inv.RequestID)
 	return res, nil

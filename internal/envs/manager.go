@@ -79,9 +79,16 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		m.mu.Unlock()
 		return nil, ErrClosed
 	}
-	if list := m.idle[key]; len(list) > 0 {
+	for list := m.idle[key]; len(list) > 0; list = m.idle[key] {
 		e := list[len(list)-1]
 		m.idle[key] = list[:len(list)-1]
+		if e.exited() {
+			// Its runtime died while idle; Lambda would start afresh.
+			m.mu.Unlock()
+			e.destroy()
+			m.mu.Lock()
+			continue
+		}
 		m.busy++
 		m.mu.Unlock()
 		return e, nil

@@ -95,7 +95,12 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s := &Server{DataDir: opts.DataDir, opts: opts, t: t}
 	s.start()
-	t.Cleanup(s.Stop)
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() {
+			t.Logf("gust server output:\n%s", s.Logs())
+		}
+	})
 	return s
 }
 

@@ -121,6 +121,7 @@ func (b *Backend) Name() string { return "namespace" }
 // made the root file system, dropped privileges and loaded the seccomp
 // filter, and waits for Start.
 func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Instance, error) {
+	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -167,6 +168,9 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 		SysProcAttr: &syscall.SysProcAttr{
 			// Not CLONE_NEWNET: the init process joins the prepared one.
 			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS,
+			// A session of its own: no controlling terminal, so /dev/tty
+			// cannot reach the terminal the server runs in.
+			Setsid: true,
 		},
 	}
 	err = spawn(i.cmd)

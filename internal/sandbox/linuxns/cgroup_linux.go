@@ -59,6 +59,15 @@ func detectCgroups() (*cgroupLayout, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading own cgroup: %w", err)
 	}
+	return parseCgroups(mounts, own, func(mountpoint string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(mountpoint, "cgroup.controllers"))
+	})
+}
+
+// parseCgroups is detectCgroups on given /proc/self/mountinfo and
+// /proc/self/cgroup contents; v2Controllers reads a cgroup2 mount's
+// cgroup.controllers.
+func parseCgroups(mounts, own []byte, v2Controllers func(mountpoint string) ([]byte, error)) (*cgroupLayout, error) {
 	v1Own, v2Own := parseProcCgroup(own)
 
 	var v1 []hierarchy
@@ -81,7 +90,7 @@ func detectCgroups() (*cgroupLayout, error) {
 			if v2 != nil {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(m.mountpoint, "cgroup.controllers"))
+			data, err := v2Controllers(m.mountpoint)
 			if err != nil {
 				continue
 			}

@@ -693,3 +693,92 @@ func TestStartupTime(t *testing.T) {
 	}
 	t.Logf("mean Create+Start until the bootstrap runs: %v", total/n)
 }
+
+// TestServerCrashKillsSandboxes kills a process that owns a sandbox with
+// SIGKILL, as a crash would, and checks the sandbox dies with it (the
+// init's parent-death signal).
+func TestServerCrashKillsSandboxes(t *testing.T) {
+	t.Parallel()
+	b := newTestBackend(t, Options{})
+	helper := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$")
+	helper.Env = append(os.Environ(), "GUST_TEST_CRASH_HELPER="+b.opts.CgroupParent)
+	stdout, err := helper.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	helper.Stderr = tWriter{t}
+	if err := helper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = helper.Process.Kill(); _ = helper.Wait() }()
+
+	got := map[string]string{}
+	buf := make([]byte, 4096)
+	var out string
+	deadline := time.Now().Add(10 * time.Second)
+	for got["dirs"] == "" && time.Now().Before(deadline) {
+		n, err := stdout.Read(buf)
+		out += string(buf[:n])
+		got = fields(out)
+		if err != nil {
+			break
+		}
+	}
+	pid, err := strconv.Atoi(got["pid"])
+	if err != nil || got["dirs"] == "" {
+		t.Fatalf("helper said %q", out)
+	}
+	if !running(pid) {
+		t.Fatalf("sandbox %d is not running before the crash", pid)
+	}
+	_ = helper.Process.Kill()
+	_ = helper.Wait()
+	for deadline := time.Now().Add(5 * time.Second); running(pid); {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox %d survived its server", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// What a crash leaves behind: empty cgroups.
+	cg := &envCgroup{dirs: strings.Split(got["dirs"], ",")}
+	if err := cg.kill(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := cg.remove(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCrashHelper is the server of TestServerCrashKillsSandboxes.
+func TestCrashHelper(t *testing.T) {
+	parent := os.Getenv("GUST_TEST_CRASH_HELPER")
+	if parent == "" {
+		t.Skip("helper process for TestServerCrashKillsSandboxes")
+	}
+	b, err := New(Options{CgroupParent: parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := b.Create(context.Background(), contract.Spec{
+		ID: randomID(t), CodeDir: codeDir(t, "#!/bin/sh\nexec sleep 1000\n", 0o755), Command: []string{"/var/task/bootstrap"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Start(); err != nil {
+		t.Fatal(err)
+	}
+	i := inst.(*instance)
+	fmt.Printf("pid=%d\ndirs=%s\n", i.cmd.Process.Pid, strings.Join(i.cg.dirs, ","))
+	select {} // until killed
+}
+
+// running reports whether pid runs; a zombie waiting for its reaper does not.
+func running(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
+}

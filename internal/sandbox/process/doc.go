@@ -8,7 +8,8 @@
 //
 // What it does do: the bootstrap gets exactly Spec.Env plus
 // AWS_LAMBDA_RUNTIME_API (nothing from the server's environment), runs in
-// CodeDir, has its own process group (Destroy kills the group), and talks
+// CodeDir, has its own session and process group (Destroy kills the
+// group), and talks
 // to a Runtime API listener on 127.0.0.1 at a random port. Arguments of
 // Command under /var/task, /opt and /var/runtime are rewritten to CodeDir,
 // OptDir and RuntimeDir; paths inside files and environment variables are

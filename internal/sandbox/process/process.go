@@ -47,6 +47,7 @@ func (b *Backend) Name() string { return "process" }
 
 // Create opens the Runtime API listener on a random loopback port.
 func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Instance, error) {
+	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -90,7 +91,7 @@ func (i *instance) ExitStatus() contract.ExitStatus {
 	}
 }
 
-// Start starts the bootstrap in its own process group.
+// Start starts the bootstrap in its own session and process group.
 func (i *instance) Start() error {
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -118,13 +119,15 @@ func (i *instance) Start() error {
 		return fmt.Errorf("preparing output: %w", err)
 	}
 	cmd := &exec.Cmd{
-		Path:        path,
-		Args:        argv,
-		Env:         env,
-		Dir:         i.spec.CodeDir,
-		Stdout:      streams.Stdout,
-		Stderr:      streams.Stderr,
-		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+		Path:   path,
+		Args:   argv,
+		Env:    env,
+		Dir:    i.spec.CodeDir,
+		Stdout: streams.Stdout,
+		Stderr: streams.Stderr,
+		// Its own session: a process group to kill, and no controlling
+		// terminal shared with the server.
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}
 	err = cmd.Start()
 	streams.Started()

@@ -44,9 +44,11 @@ type Spec struct {
 	// Env is the bootstrap's complete environment: nothing is inherited
 	// from the server. The backend appends AWS_LAMBDA_RUNTIME_API.
 	Env []string
-	// MemoryMB is the memory limit, swap not allowed.
+	// MemoryMB is the memory limit, swap not allowed; 0 means Lambda's
+	// default of 128.
 	MemoryMB int
-	// TmpMB is the size of the private /tmp.
+	// TmpMB is the size of the private /tmp; 0 means Lambda's default of
+	// 512.
 	TmpMB int
 	// Stdout and Stderr receive the function's output and may be the same
 	// writer; nil discards. An *os.File is handed to the bootstrap as its
@@ -58,7 +60,25 @@ type Spec struct {
 	Stdout, Stderr io.Writer
 }
 
+// Lambda's defaults for a zero MemoryMB and TmpMB.
+const (
+	DefaultMemoryMB = 128
+	DefaultTmpMB    = 512
+)
+
 var idPattern = regexp.MustCompile(`^[a-z0-9-]{1,48}$`)
+
+// WithDefaults returns the spec with a zero MemoryMB or TmpMB replaced by
+// Lambda's default. Backends call it before Validate.
+func (s Spec) WithDefaults() Spec {
+	if s.MemoryMB == 0 {
+		s.MemoryMB = DefaultMemoryMB
+	}
+	if s.TmpMB == 0 {
+		s.TmpMB = DefaultTmpMB
+	}
+	return s
+}
 
 // Validate reports the first thing wrong with the spec.
 func (s Spec) Validate() error {
