@@ -355,3 +355,39 @@ func TestConcurrentInvokesUseSeparateEnvironments(t *testing.T) {
 		t.Errorf("handlers did not overlap: the last started after the first ended")
 	}
 }
+
+func TestIdleEnvironmentsAreReaped(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--idle-timeout", "300ms"}})
+	c := srv.Lambda()
+	createFunction(t, c, "reaped", goFunctionZip(t))
+	first := invokeJSON(t, c, "reaped", map[string]any{"action": "echo"}, nil)
+	if !strings.Contains(logTail(t, first), "Init Duration") {
+		t.Fatal("first invoke was not a cold start")
+	}
+	// Poll until the keep-alive has passed and the environment is gone:
+	// the next invoke is then a cold start again.
+	gusttest.WaitFor(t, 20*time.Second, "the idle environment to be reaped", func() bool {
+		time.Sleep(400 * time.Millisecond)
+		res := invokeJSON(t, c, "reaped", map[string]any{"action": "echo"}, nil)
+		return strings.Contains(logTail(t, res), "Init Duration")
+	})
+}
+
+func TestProcessIsolationBackend(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
+	if !strings.Contains(srv.Logs(), "NOT isolated") {
+		t.Errorf("the process backend did not warn that functions are not isolated:\n%s", srv.Logs())
+	}
+	c := srv.Lambda()
+	createFunction(t, c, "plain", goFunctionZip(t))
+	var got contextResult
+	invokeJSON(t, c, "plain", map[string]any{"action": "context"}, &got)
+	if got.Env["AWS_LAMBDA_FUNCTION_NAME"] != "plain" || got.Env["GUST_ACCESS_KEY_ID"] != "" {
+		t.Fatalf("process backend environment: %v", got.Env)
+	}
+	var echoed map[string]any
+	invokeJSON(t, c, "plain", map[string]any{"action": "echo", "arg": "x"}, &echoed)
+	if echoed["arg"] != "x" {
+		t.Fatalf("echo = %v", echoed)
+	}
+}

@@ -118,6 +118,7 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, sink LogSin
 		var fe *FunctionError
 		if errors.As(err, &fe) {
 			e.logs.platform(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s", float64(time.Since(began))/float64(time.Millisecond), fe.Type))
+			e.logs.drain(20 * time.Millisecond)
 			fe.Log = e.logs.endInvocation()
 		}
 		e.destroy()

@@ -1,9 +1,11 @@
 package envs
 
 import (
-	"bufio"
+	"bytes"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -30,6 +32,9 @@ type logPipe struct {
 	mu   sync.Mutex
 	tail *tailBuffer // nil between invocations
 	done chan struct{}
+	// waiting is true while the reader is parked in Read with every byte
+	// it read before handed on.
+	waiting atomic.Bool
 }
 
 func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
@@ -44,21 +49,40 @@ func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
 
 const maxLineBytes = 256 * 1024 // CloudWatch's event limit
 
+// read splits the pipe into lines. waiting is true exactly while the
+// goroutine is parked in Read with every earlier byte handed on, which is
+// what drain needs to know.
 func (p *logPipe) read() {
 	defer close(p.done)
-	br := bufio.NewReaderSize(p.r, 64*1024)
+	buf := make([]byte, 64*1024)
+	var partial []byte
 	for {
-		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
-			for err == bufio.ErrBufferFull && len(line) < maxLineBytes {
-				// Long line: keep reading until its end (bounded).
-				more, e := br.ReadSlice('\n')
-				line = append(append([]byte(nil), line...), more...)
-				err = e
+		p.waiting.Store(true)
+		n, err := p.r.Read(buf)
+		p.waiting.Store(false)
+		chunk := buf[:n]
+		for len(chunk) > 0 {
+			i := bytes.IndexByte(chunk, '\n')
+			if i < 0 {
+				partial = append(partial, chunk...)
+				if len(partial) >= maxLineBytes {
+					p.emit(string(partial))
+					partial = partial[:0]
+				}
+				break
 			}
-			p.emit(string(trimNewline(line)))
+			line := chunk[:i]
+			if len(partial) > 0 {
+				line = append(partial, line...)
+				partial = partial[:0]
+			}
+			p.emit(string(trimCR(line)))
+			chunk = chunk[i+1:]
 		}
-		if err != nil && err != bufio.ErrBufferFull {
+		if err != nil {
+			if len(partial) > 0 {
+				p.emit(string(partial))
+			}
 			return
 		}
 	}
@@ -87,11 +111,9 @@ func (p *logPipe) beginInvocation() {
 	p.mu.Unlock()
 }
 
-// endInvocation stops collecting and returns the invocation's lines. It
-// first waits briefly for output the function wrote before answering but
-// that is still in the pipe.
+// endInvocation stops collecting and returns the invocation's lines; call
+// drain first.
 func (p *logPipe) endInvocation() []byte {
-	p.drain(20 * time.Millisecond)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	t := p.tail
@@ -102,19 +124,21 @@ func (p *logPipe) endInvocation() []byte {
 	return t.bytes()
 }
 
-// drain waits until the pipe holds no unread bytes (or max passes). A
-// runtime writes its output before it posts its response, so once the pipe
-// is empty every earlier line has been read.
+// drain waits until every byte written to the pipe so far has been handed
+// on as a line (or max passes). A runtime writes its output before it posts
+// its response, so after drain the invocation's lines are all collected. A
+// partial last line without its newline stays pending, as in Lambda.
 func (p *logPipe) drain(max time.Duration) {
 	deadline := time.Now().Add(max)
-	for time.Now().Before(deadline) {
+	for {
 		n, err := unix.IoctlGetInt(int(p.r.Fd()), unix.TIOCINQ)
-		if err != nil || n == 0 {
-			// Give the reader goroutine a moment to hand on what it read.
-			time.Sleep(200 * time.Microsecond)
+		if err != nil || (n == 0 && p.waiting.Load()) {
 			return
 		}
-		time.Sleep(time.Millisecond)
+		if time.Now().After(deadline) {
+			return
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -126,12 +150,9 @@ func (p *logPipe) close() {
 	_ = p.r.Close()
 }
 
-func trimNewline(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
+func trimCR(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1]
 	}
 	return b
 }

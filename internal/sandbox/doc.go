@@ -8,9 +8,9 @@
 // starts serving, then calls Start, which starts the bootstrap with exactly
 // Spec.Env plus AWS_LAMBDA_RUNTIME_API. Exited, ExitStatus, MaxMemoryBytes
 // and OOMKills report on it; Destroy kills everything it started and
-// releases what it held. Optional capabilities are one-method-set
-// interfaces found by type assertion: Freezer (suspend between
-// invocations) and InsideListener (more listeners inside the environment).
+// releases what it held. Optional capabilities are small interfaces found
+// by type assertion: Freezer (suspend between invocations) and
+// InsideListener (more listeners inside the environment's network).
 //
 // Two backends exist. linuxns (Name "namespace") gives each environment
 // namespaces, cgroups, a read-only root, an unprivileged user and a seccomp

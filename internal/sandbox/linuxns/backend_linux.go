@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -124,6 +125,16 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
+	}
+	// The init process resolves paths from /, not from our working directory.
+	for _, dir := range []*string{&spec.CodeDir, &spec.OptDir, &spec.RuntimeDir} {
+		if *dir != "" {
+			abs, err := filepath.Abs(*dir)
+			if err != nil {
+				return nil, err
+			}
+			*dir = abs
+		}
 	}
 	began := time.Now()
 	i := &instance{id: spec.ID, log: b.log, exited: make(chan struct{})}

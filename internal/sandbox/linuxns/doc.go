@@ -48,7 +48,15 @@
 //
 // Cgroups go under Options.CgroupParent inside the server's own cgroup in
 // each hierarchy (cgroup v1, or v2 detected at runtime), or under the root
-// where that is impossible.
+// where that is impossible. On cgroup v2 that is always, unless the server
+// runs in the root cgroup: a v2 cgroup holding processes (the server
+// itself) cannot hand controllers to children.
+//
+// If the server dies without destroying its environments (kill -9), each
+// environment's PID 1 gets SIGKILL from the kernel (its parent-death
+// signal; all sandboxes are forked from one OS thread that lives as long
+// as the server), which ends the whole environment. Only its empty cgroup
+// directories remain.
 //
 // # What it does not protect against
 //

@@ -88,9 +88,9 @@ func RunInit() int {
 		b, _ := json.Marshal(s)
 		_, _ = status.Write(append(b, '\n'))
 	}
+	// Failures go to the parent only: the function's output is its own.
 	fail := func(err error) int {
 		report(statusOf(err))
-		fmt.Fprintln(os.Stderr, "gust sandbox init:", err)
 		return 1
 	}
 	if _, err := unix.FcntlInt(fdStatus, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {

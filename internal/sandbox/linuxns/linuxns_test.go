@@ -206,6 +206,16 @@ func (e *testEnv) waitExit(t *testing.T, timeout time.Duration) contract.ExitSta
 	}
 }
 
+// finish destroys the environment, which waits for its output, and
+// returns that output.
+func (e *testEnv) finish(t *testing.T) string {
+	t.Helper()
+	if err := e.Destroy(); err != nil {
+		t.Fatalf("Destroy: %v", err)
+	}
+	return e.out.String()
+}
+
 func readInt(t *testing.T, path string) int64 {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -343,10 +353,10 @@ func TestSandboxContents(t *testing.T) {
 	if st != (contract.ExitStatus{Code: 7}) {
 		t.Errorf("exit status = %+v, want code 7", st)
 	}
+	out := e.finish(t)
 	if e.MaxMemoryBytes() <= 0 {
 		t.Errorf("MaxMemoryBytes = %d", e.MaxMemoryBytes())
 	}
-	out := e.out.String()
 	got := fields(out)
 	want := map[string]string{
 		"uid": "993", "gid": "990", "groups": "990", "whoami": "sbx_user1051",
@@ -424,23 +434,25 @@ echo "hog=$?"
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if st := e.waitExit(t, 20*time.Second); st.Code != 0 {
-		t.Errorf("bootstrap exit = %+v; output:\n%s", st, e.out.String())
+	st := e.waitExit(t, 20*time.Second)
+	// Read from the live cgroup, then from the last reading Destroy keeps.
+	for _, when := range []string{"before Destroy", "after Destroy"} {
+		if n := e.OOMKills(); n < 1 {
+			t.Errorf("%s: OOMKills = %d, want ≥ 1", when, n)
+		}
+		if peak := e.MaxMemoryBytes(); peak < 100<<20 || peak > 128<<20 {
+			t.Errorf("%s: MaxMemoryBytes = %d, want close to the 128 MB limit", when, peak)
+		}
+		if when == "before Destroy" {
+			e.finish(t)
+		}
 	}
-	if got := fields(e.out.String())["hog"]; got != "137" {
-		t.Errorf("memory hog exited %q, want 137 (SIGKILL); output:\n%s", got, e.out.String())
+	out := e.out.String()
+	if st.Code != 0 {
+		t.Errorf("bootstrap exit = %+v; output:\n%s", st, out)
 	}
-	if n := e.OOMKills(); n < 1 {
-		t.Errorf("OOMKills = %d, want ≥ 1", n)
-	}
-	if peak := e.MaxMemoryBytes(); peak < 100<<20 || peak > 128<<20 {
-		t.Errorf("MaxMemoryBytes = %d, want close to the 128 MB limit", peak)
-	}
-	if err := e.Destroy(); err != nil {
-		t.Fatal(err)
-	}
-	if n := e.OOMKills(); n < 1 {
-		t.Errorf("after Destroy OOMKills = %d, want the last reading", n)
+	if got := fields(out)["hog"]; got != "137" {
+		t.Errorf("memory hog exited %q, want 137 (SIGKILL); output:\n%s", got, out)
 	}
 }
 
@@ -661,7 +673,7 @@ echo "gust=$(curl -s -m 5 http://127.0.0.1:9000/)"
 		t.Fatal(err)
 	}
 	e.waitExit(t, 10*time.Second)
-	if got := fields(e.out.String())["gust"]; got != "gust api" {
+	if got := fields(e.finish(t))["gust"]; got != "gust api" {
 		t.Errorf("inside listener answered %q", got)
 	}
 }
@@ -781,4 +793,51 @@ func running(pid int) bool {
 	}
 	i := bytes.LastIndexByte(stat, ')')
 	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
+}
+
+// TestManyAtOnce starts environments concurrently, as a burst of cold
+// starts would, and checks each ran and was cleaned up.
+func TestManyAtOnce(t *testing.T) {
+	t.Parallel()
+	b := newTestBackend(t, Options{})
+	dir := codeDir(t, "#!/bin/sh\necho \"id=$(hostname)\"\n", 0o755)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	began := time.Now()
+	for range n {
+		wg.Go(func() {
+			out := &syncBuffer{}
+			id := randomID(t)
+			inst, err := b.Create(context.Background(), contract.Spec{
+				ID: id, CodeDir: dir, Command: []string{"/var/task/bootstrap"}, Env: []string{"PATH=/usr/bin:/bin"}, Stdout: out,
+			})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if err := inst.Start(); err != nil {
+				errs <- err
+				_ = inst.Destroy()
+				return
+			}
+			select {
+			case <-inst.Exited():
+			case <-time.After(20 * time.Second):
+				errs <- fmt.Errorf("%s did not exit", id)
+			}
+			if err := inst.Destroy(); err != nil {
+				errs <- err
+			}
+			if got := out.String(); got != "id="+id+"\n" {
+				errs <- fmt.Errorf("%s printed %q", id, got)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("%d environments created, run and destroyed concurrently in %v", n, time.Since(began))
 }

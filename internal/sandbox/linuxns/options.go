@@ -23,8 +23,9 @@ type Options struct {
 	// own (default "gust"). Per controller it is made inside the cgroup this
 	// server runs in, so limits put on the server (a systemd unit's
 	// MemoryMax, a container's) bound its environments too. Where that is
-	// impossible (on cgroup v2 a cgroup that holds processes cannot hand
-	// controllers to children) it is made under the hierarchy's root.
+	// impossible it is made under the hierarchy's root: always on cgroup
+	// v2 (unless the server runs in the root cgroup), as a v2 cgroup that
+	// holds processes, the server itself, cannot hand controllers down.
 	CgroupParent string
 	// Logger receives the backend's decisions and timings; nil discards.
 	Logger *slog.Logger

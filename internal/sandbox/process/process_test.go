@@ -108,6 +108,9 @@ exit 3
 	if st := inst.ExitStatus(); st != (contract.ExitStatus{Code: 3}) {
 		t.Errorf("exit status = %+v", st)
 	}
+	if err := inst.Destroy(); err != nil { // waits for the output
+		t.Fatal(err)
+	}
 	s := out.String()
 	dir := filepath.Dir(strings.TrimPrefix(lineWith(s, "cwd="), "cwd=") + "/x")
 	for _, want := range []string{
