@@ -54,8 +54,30 @@ type Environments interface {
 	Invoke(ctx context.Context, cfg envs.Config, inv envs.Invocation) (envs.Result, error)
 }
 
+// Record describes one finished (or refused) invocation, for metrics and
+// metering.
+type Record struct {
+	Function     string
+	Version      string
+	RequestID    string
+	Start        time.Time
+	Duration     time.Duration // the handler's run, as in REPORT
+	BilledMs     int64
+	MemoryMB     int
+	MaxMemoryMB  int64
+	InitDuration time.Duration // non-zero on a cold start
+	ErrorType    string        // "" on success
+	Throttled    bool          // refused by a concurrency limit; nothing ran
+}
+
+// Observer is told about every invocation. It must not block.
+type Observer interface {
+	Observe(Record)
+}
+
 // Options wires a Service.
 type Options struct {
+	Observer  Observer // optional
 	Functions Functions
 	Code      CodePaths
 	Envs      Environments
@@ -72,6 +94,7 @@ type Service struct {
 	envs      Environments
 	region    string
 	log       *slog.Logger
+	observer  Observer
 	limit     int64
 	inFlight  atomic.Int64
 }
@@ -84,7 +107,7 @@ func New(o Options) *Service {
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = control.DefaultAccountConcurrency
 	}
-	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, region: o.Region, log: o.Logger, limit: int64(o.MaxConcurrency)}
+	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, region: o.Region, log: o.Logger, observer: o.Observer, limit: int64(o.MaxConcurrency)}
 }
 
 // Limits from AWS's quotas.
@@ -127,6 +150,7 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	}
 	if s.inFlight.Add(1) > s.limit {
 		s.inFlight.Add(-1)
+		s.observe(Record{Function: f.Name, Version: control.Version, RequestID: req.RequestID, Start: time.Now(), MemoryMB: f.MemorySize, Throttled: true})
 		return Response{}, apierror.TooManyRequests("ConcurrentInvocationLimitExceeded", "Rate Exceeded.")
 	}
 	defer s.inFlight.Add(-1)
@@ -140,6 +164,7 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if req.Qualifier != "" {
 		invokedARN += ":" + req.Qualifier
 	}
+	start := time.Now()
 	res, err := s.envs.Invoke(ctx, envs.Config{
 		Function:   f.Name,
 		Version:    control.Version,
@@ -164,6 +189,12 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, fmt.Errorf("invoking %s: %w", f.Name, err)
 	}
+	rec := Record{Function: f.Name, Version: control.Version, RequestID: req.RequestID, Start: start, Duration: res.Duration,
+		BilledMs: res.BilledMs, MemoryMB: f.MemorySize, MaxMemoryMB: res.MaxMemoryMB, InitDuration: res.InitDuration}
+	if res.Err != nil {
+		rec.ErrorType = res.Err.Type
+	}
+	s.observe(rec)
 	out := Response{StatusCode: http.StatusOK, Payload: res.Payload, ExecutedVersion: control.Version}
 	if res.Err != nil {
 		out.FunctionError = "Unhandled"
@@ -194,4 +225,10 @@ func newTraceID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("Root=1-%08x-%s;Lineage=0;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:]))
+}
+
+func (s *Service) observe(r Record) {
+	if s.observer != nil {
+		s.observer.Observe(r)
+	}
 }
