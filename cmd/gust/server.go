@@ -18,6 +18,7 @@ import (
 
 	"gust/internal/api/lambda"
 	"gust/internal/api/sigv4"
+	"gust/internal/async"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/control"
@@ -58,6 +59,9 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
+	f.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", envDuration("GUST_ASYNC_RETRY_DELAY", cfg.AsyncRetryDelay), "wait before retrying a failed async event [GUST_ASYNC_RETRY_DELAY]")
+	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
+	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -97,9 +101,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening store: %w", err)
 	}
 	defer st.Close()
-	functions, err := st.Table(ctx, "functions")
+	tables := map[string]*store.Table{}
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs"} {
+		if tables[name], err = st.Table(ctx, name); err != nil {
+			return fmt.Errorf("opening table %s: %w", name, err)
+		}
+	}
+	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
-		return fmt.Errorf("opening function table: %w", err)
+		return err
 	}
 	code := codecache.New(filepath.Join(cfg.DataDir, "code"), st)
 
@@ -110,8 +120,19 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout})
 	defer environments.Close()
 
-	ctl := control.New(control.Options{Functions: functions, Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	inv := invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Region: cfg.Region, Logger: log})
+	ctl := control.New(control.Options{
+		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
+		Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	var inv *invoke.Service
+	deliveries := async.New(async.Options{
+		Queue:   queue,
+		Invoker: invokerFunc(func(ctx context.Context, r invoke.Request) (invoke.Response, error) { return inv.Invoke(ctx, r) }),
+		Configs: ctl,
+		Backoff: async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
+		AckWait: cfg.AsyncAckWait,
+		Logger:  log,
+	})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -140,6 +161,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	deliverCtx, stopDelivering := context.WithCancel(context.Background())
+	delivered := make(chan error, 1)
+	go func() { delivered <- deliveries.Run(deliverCtx) }()
+	defer func() {
+		stopDelivering()
+		if err := <-delivered; err != nil {
+			log.Warn("async delivery", "err", err)
+		}
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serving: %w", err)
@@ -152,6 +182,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("http shutdown", "err", err)
 	}
 	return nil
+}
+
+// invokerFunc adapts a function to async.Invoker; async delivery and the
+// invoke service refer to each other, so one side is bound late.
+type invokerFunc func(context.Context, invoke.Request) (invoke.Response, error)
+
+func (f invokerFunc) Invoke(ctx context.Context, r invoke.Request) (invoke.Response, error) {
+	return f(ctx, r)
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

@@ -32,6 +32,16 @@ type Config struct {
 	// IdleTimeout is how long a warm environment waits for its next
 	// invocation before it is shut down. Default 10 minutes.
 	IdleTimeout time.Duration
+	// AsyncRetryDelay is the wait before the first retry of an
+	// asynchronous event whose function failed (the second waits twice as
+	// long). Lambda's, and the default: 1 minute.
+	AsyncRetryDelay time.Duration
+	// AsyncThrottleDelay is the first wait after a throttle or system
+	// error, doubling up to 5 minutes. Default 1 second.
+	AsyncThrottleDelay time.Duration
+	// AsyncAckWait is how soon an event whose delivery stopped (a crash)
+	// is handed out again. Default 30 seconds.
+	AsyncAckWait time.Duration
 }
 
 // Default returns the documented defaults.
@@ -43,6 +53,10 @@ func Default() Config {
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
+
+		AsyncRetryDelay:    time.Minute,
+		AsyncThrottleDelay: time.Second,
+		AsyncAckWait:       30 * time.Second,
 	}
 }
 
@@ -76,6 +90,9 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout <= 0 {
 		errs = append(errs, errors.New("idle timeout must be positive"))
+	}
+	if c.AsyncRetryDelay <= 0 || c.AsyncThrottleDelay <= 0 || c.AsyncAckWait < time.Second {
+		errs = append(errs, errors.New("async delays must be positive and the ack wait at least 1s"))
 	}
 	return errors.Join(errs...)
 }

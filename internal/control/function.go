@@ -4,9 +4,11 @@ import (
 	"time"
 )
 
-// Function is the stored record of one function's $LATEST.
+// Function is the stored record of one function version: $LATEST (the
+// mutable one) or a published, immutable number.
 type Function struct {
 	Name             string            `json:"name"`
+	Version          string            `json:"version"`
 	Runtime          string            `json:"runtime"`
 	Role             string            `json:"role"`
 	Handler          string            `json:"handler,omitempty"`
@@ -23,6 +25,9 @@ type Function struct {
 	LastModified     time.Time         `json:"lastModified"`
 	RevisionID       string            `json:"revisionId"`
 	Tags             map[string]string `json:"tags,omitempty"`
+	// LastVersion is the number of the latest published version; only
+	// $LATEST carries it.
+	LastVersion int `json:"lastVersion,omitempty"`
 
 	// storeRevision is the KV revision the record was read at; it is the
 	// compare-and-swap token and never leaves the process.
@@ -37,8 +42,8 @@ type LoggingConfig struct {
 	LogGroup            string `json:"LogGroup,omitempty"`
 }
 
-// Version is the only version until publishing exists.
-const Version = "$LATEST"
+// Latest is the name of the mutable version.
+const Latest = "$LATEST"
 
 // Limits and defaults from AWS's quotas page.
 const (

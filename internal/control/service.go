@@ -3,13 +3,11 @@ package control
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
-	"slices"
 	"time"
 
 	"gust/internal/apierror"
@@ -40,23 +38,32 @@ type CodeWarmer interface {
 // Options wires a Service.
 type Options struct {
 	Functions Records
-	Code      CodeStore
-	Warmer    CodeWarmer // optional
-	Region    string
-	AccountID string
-	Logger    *slog.Logger
-	Now       func() time.Time // nil = time.Now
+	// Versions holds published versions (key "<name>.<n>"), Aliases the
+	// aliases ("<name>.<alias>"), EventConfigs the asynchronous invocation
+	// settings ("<name>.<qualifier>").
+	Versions     Records
+	Aliases      Records
+	EventConfigs Records
+	Code         CodeStore
+	Warmer       CodeWarmer // optional
+	Region       string
+	AccountID    string
+	Logger       *slog.Logger
+	Now          func() time.Time // nil = time.Now
 }
 
 // Service manages functions.
 type Service struct {
-	functions Records
-	code      CodeStore
-	warmer    CodeWarmer
-	region    string
-	account   string
-	log       *slog.Logger
-	now       func() time.Time
+	functions    Records
+	versions     Records
+	aliases      Records
+	eventConfigs Records
+	code         CodeStore
+	warmer       CodeWarmer
+	region       string
+	account      string
+	log          *slog.Logger
+	now          func() time.Time
 }
 
 // New returns a Service.
@@ -67,7 +74,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{functions: o.Functions, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -102,14 +109,12 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	if in.Runtime == "" {
 		return Function{}, apierror.InvalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
 	}
-	if in.Publish {
-		return Function{}, apierror.InvalidParameter("Publish is not supported by Gust yet: versions come in a later release.")
-	}
 	if in.Code == nil {
 		return Function{}, validationError("null", "code", "Member must not be null")
 	}
 	f := Function{
 		Name:             in.FunctionName,
+		Version:          Latest,
 		Runtime:          in.Runtime,
 		Role:             in.Role,
 		Handler:          in.Handler,
@@ -171,6 +176,9 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	}
 	f.storeRevision = rev
 	s.log.Info("function created", "function", f.Name, "runtime", f.Runtime, "codeSha256", f.CodeSha256)
+	if in.Publish {
+		return s.publish(ctx, f.Name, "", "", "")
+	}
 	return f, nil
 }
 
@@ -214,30 +222,53 @@ func (s *Service) storeCode(ctx context.Context, f *Function, zip []byte) error 
 	return nil
 }
 
-// Get returns a function by name or ARN. Only $LATEST exists for now.
+// Get returns a function version by name or ARN and qualifier: $LATEST
+// when there is none, a published version, or the version an alias points
+// to (its primary one).
 func (s *Service) Get(ctx context.Context, ref string, qualifier string) (Function, error) {
 	r, err := s.parseFunctionRef(ref)
 	if err != nil {
 		return Function{}, err
 	}
-	if err := s.checkQualifier(r, qualifier); err != nil {
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil {
 		return Function{}, err
 	}
-	return s.load(ctx, r.name)
+	switch {
+	case q == "" || q == Latest:
+		return s.load(ctx, r.name)
+	case isVersionNumber(q):
+		return s.loadVersion(ctx, r.name, q)
+	default:
+		a, err := s.loadAlias(ctx, r.name, q)
+		if err != nil {
+			return Function{}, err
+		}
+		return s.loadQualified(ctx, r.name, a.FunctionVersion)
+	}
 }
 
-func (s *Service) checkQualifier(r functionRef, qualifier string) error {
+// mergeQualifier combines a qualifier in the function ARN with the
+// Qualifier parameter; they must agree.
+func mergeQualifier(r functionRef, qualifier string) (string, error) {
 	if r.qualifier != "" && qualifier != "" && r.qualifier != qualifier {
-		return apierror.InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
+		return "", apierror.InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
 	}
-	q := r.qualifier
-	if q == "" {
-		q = qualifier
+	if r.qualifier != "" {
+		return r.qualifier, nil
 	}
-	if q != "" && q != Version {
-		return apierror.NotFound("Function not found: %s:%s", s.FunctionARN(r.name), q)
+	if qualifier != "" && !qualifierPattern.MatchString(qualifier) {
+		return "", validationError(qualifier, "qualifier", "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)")
 	}
-	return nil
+	return qualifier, nil
+}
+
+// loadQualified loads $LATEST or a published version.
+func (s *Service) loadQualified(ctx context.Context, name, version string) (Function, error) {
+	if version == Latest {
+		return s.load(ctx, name)
+	}
+	return s.loadVersion(ctx, name, version)
 }
 
 func (s *Service) load(ctx context.Context, name string) (Function, error) {
@@ -256,36 +287,19 @@ func (s *Service) load(ctx context.Context, name string) (Function, error) {
 	return f, nil
 }
 
-// MaxListItems is the most functions one ListFunctions page returns.
-const MaxListItems = 50
-
 // List returns one page of functions sorted by name, and the marker of the
 // next page ("" on the last).
 func (s *Service) List(ctx context.Context, marker string, maxItems int) ([]Function, string, error) {
-	if maxItems <= 0 || maxItems > MaxListItems {
-		maxItems = MaxListItems
-	}
-	after := ""
-	if marker != "" {
-		b, err := base64.RawURLEncoding.DecodeString(marker)
-		if err != nil {
-			return nil, "", apierror.InvalidParameter("Invalid marker: %s", marker)
-		}
-		after = string(b)
-	}
 	names, err := s.functions.Keys(ctx, "")
 	if err != nil {
 		return nil, "", fmt.Errorf("listing functions: %w", err)
 	}
-	start, _ := slices.BinarySearch(names, after)
-	if after != "" && start < len(names) && names[start] == after {
-		start++
+	page, next, err := paginate(names, marker, maxItems, byName)
+	if err != nil {
+		return nil, "", err
 	}
-	var out []Function
-	for _, n := range names[start:] {
-		if len(out) == maxItems {
-			return out, base64.RawURLEncoding.EncodeToString([]byte(out[len(out)-1].Name)), nil
-		}
+	out := make([]Function, 0, len(page))
+	for _, n := range page {
 		f, err := s.load(ctx, n)
 		if apierror.As(err).Type == "ResourceNotFoundException" {
 			continue // deleted between Keys and Get
@@ -295,7 +309,7 @@ func (s *Service) List(ctx context.Context, marker string, maxItems int) ([]Func
 		}
 		out = append(out, f)
 	}
-	return out, "", nil
+	return out, next, nil
 }
 
 // mutate applies change to the current record and stores it with
@@ -340,14 +354,11 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 		return Function{}, err
 	}
 	if err := firstError(
-		s.checkQualifier(r, ""),
+		onlyLatest(r),
 		validateArchitectures(in.Architectures),
 		errCodeSource(FunctionCode{ZipFile: in.ZipFile, S3Bucket: in.S3Bucket, S3Key: in.S3Key, S3ObjectVersion: in.S3ObjectVersion, ImageUri: in.ImageUri}),
 	); err != nil {
 		return Function{}, err
-	}
-	if in.Publish {
-		return Function{}, apierror.InvalidParameter("Publish is not supported by Gust yet: versions come in a later release.")
 	}
 	if in.DryRun {
 		// A dry run validates everything and stores nothing.
@@ -368,10 +379,14 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 	if err := s.storeCode(ctx, &code, in.ZipFile); err != nil {
 		return Function{}, err
 	}
-	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
+	f, err := s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.CodeSha256, f.CodeSize = code.CodeSha256, code.CodeSize
 		return nil
 	})
+	if err != nil || !in.Publish {
+		return f, err
+	}
+	return s.publish(ctx, f.Name, "", "", "")
 }
 
 // UpdateConfig changes a function's configuration.
@@ -380,7 +395,7 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	if err != nil {
 		return Function{}, err
 	}
-	if err := firstError(s.checkQualifier(r, ""), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
+	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
 		return Function{}, err
 	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
@@ -425,21 +440,41 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	})
 }
 
-// Delete removes a function.
+// Delete removes a function with all its versions, aliases and
+// asynchronous settings, or, with a version qualifier, one version.
 func (s *Service) Delete(ctx context.Context, ref, qualifier string) error {
 	r, err := s.parseFunctionRef(ref)
 	if err != nil {
 		return err
 	}
-	q := qualifier
-	if q == "" {
-		q = r.qualifier
-	}
-	if q == Version {
-		return apierror.InvalidParameter("$LATEST version cannot be deleted without deleting the function.")
-	}
-	if err := s.checkQualifier(r, qualifier); err != nil {
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil {
 		return err
+	}
+	switch {
+	case q == Latest:
+		return apierror.InvalidParameter("$LATEST version cannot be deleted without deleting the function.")
+	case q != "" && !isVersionNumber(q):
+		return apierror.InvalidParameter("Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.")
+	case q != "":
+		return s.deleteVersion(ctx, r.name, q)
+	}
+	if _, err := s.load(ctx, r.name); err != nil {
+		return err
+	}
+	// What hangs off the function goes first, so a crash half-way leaves a
+	// function that can be deleted again rather than orphans that a new
+	// function of the same name would inherit.
+	for _, t := range []Records{s.versions, s.aliases, s.eventConfigs} {
+		keys, err := t.Keys(ctx, r.name+".")
+		if err != nil {
+			return fmt.Errorf("deleting function %s: %w", r.name, err)
+		}
+		for _, k := range keys {
+			if err := t.Delete(ctx, k, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("deleting %s of function %s: %w", k, r.name, err)
+			}
+		}
 	}
 	err = s.functions.Delete(ctx, r.name, 0)
 	if errors.Is(err, store.ErrNotFound) {

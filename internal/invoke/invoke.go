@@ -38,10 +38,27 @@ type Response struct {
 	ExecutedVersion string
 }
 
+// Target is the resolved version an invocation runs.
+type Target = control.Target
+
 // Functions looks functions up.
 type Functions interface {
-	Get(ctx context.Context, ref, qualifier string) (control.Function, error)
+	ResolveInvoke(ctx context.Context, ref, qualifier string) (control.Target, error)
 	FunctionARN(name string) string
+}
+
+// Enqueuer accepts asynchronous invocations durably.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, ev Event) error
+}
+
+// Event is an accepted asynchronous invocation.
+type Event struct {
+	ID         string    `json:"id"`
+	Function   string    `json:"function"`
+	Qualifier  string    `json:"qualifier,omitempty"`
+	Payload    []byte    `json:"payload"`
+	EnqueuedAt time.Time `json:"enqueuedAt"`
 }
 
 // CodePaths gives the unpacked code of a package.
@@ -81,6 +98,7 @@ type Options struct {
 	Functions Functions
 	Code      CodePaths
 	Envs      Environments
+	Async     Enqueuer // optional: without it Event invocations are refused
 	Region    string
 	Logger    *slog.Logger
 	// MaxConcurrency is the account's concurrency limit (default 1000).
@@ -92,6 +110,7 @@ type Service struct {
 	functions Functions
 	code      CodePaths
 	envs      Environments
+	async     Enqueuer
 	region    string
 	log       *slog.Logger
 	observer  Observer
@@ -107,21 +126,21 @@ func New(o Options) *Service {
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = control.DefaultAccountConcurrency
 	}
-	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, region: o.Region, log: o.Logger, observer: o.Observer, limit: int64(o.MaxConcurrency)}
+	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, region: o.Region, log: o.Logger, observer: o.Observer, limit: int64(o.MaxConcurrency)}
 }
 
 // Limits from AWS's quotas.
 const (
 	MaxSyncPayload   = 6 * 1024 * 1024
+	MaxAsyncPayload  = 1024 * 1024
 	maxClientContext = 3583
 )
 
-// Invoke runs a function synchronously (or validates it, for DryRun).
+// Invoke runs a function synchronously, queues it (Event), or validates
+// it (DryRun).
 func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	switch req.InvocationType {
-	case "", "RequestResponse", "DryRun":
-	case "Event":
-		return Response{}, apierror.InvalidParameter("Asynchronous invocation (InvocationType Event) is not supported by Gust yet.")
+	case "", "RequestResponse", "DryRun", "Event":
 	default:
 		return Response{}, apierror.Validation("1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", req.InvocationType)
 	}
@@ -130,12 +149,13 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	default:
 		return Response{}, apierror.Validation("1 validation error detected: Value '%s' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", req.LogType)
 	}
-	f, err := s.functions.Get(ctx, req.FunctionName, req.Qualifier)
+	target, err := s.functions.ResolveInvoke(ctx, req.FunctionName, req.Qualifier)
 	if err != nil {
 		return Response{}, err
 	}
+	f := target.Function
 	if req.InvocationType == "DryRun" {
-		return Response{StatusCode: http.StatusNoContent, ExecutedVersion: control.Version}, nil
+		return Response{StatusCode: http.StatusNoContent, ExecutedVersion: f.Version}, nil
 	}
 	payload := req.Payload
 	if len(payload) == 0 {
@@ -144,13 +164,16 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if !json.Valid(payload) {
 		return Response{}, apierror.InvalidRequestContent("Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
 	}
+	if req.InvocationType == "Event" {
+		return s.enqueue(ctx, req, target, payload)
+	}
 	clientContext, err := decodeClientContext(req.ClientContext)
 	if err != nil {
 		return Response{}, err
 	}
 	if s.inFlight.Add(1) > s.limit {
 		s.inFlight.Add(-1)
-		s.observe(Record{Function: f.Name, Version: control.Version, RequestID: req.RequestID, Start: time.Now(), MemoryMB: f.MemorySize, Throttled: true})
+		s.observe(Record{Function: f.Name, Version: f.Version, RequestID: req.RequestID, Start: time.Now(), MemoryMB: f.MemorySize, Throttled: true})
 		return Response{}, apierror.TooManyRequests("ConcurrentInvocationLimitExceeded", "Rate Exceeded.")
 	}
 	defer s.inFlight.Add(-1)
@@ -161,13 +184,13 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	}
 	arn := s.functions.FunctionARN(f.Name)
 	invokedARN := arn
-	if req.Qualifier != "" {
-		invokedARN += ":" + req.Qualifier
+	if target.Qualifier != "" {
+		invokedARN += ":" + target.Qualifier
 	}
 	start := time.Now()
 	res, err := s.envs.Invoke(ctx, envs.Config{
 		Function:   f.Name,
-		Version:    control.Version,
+		Version:    f.Version,
 		RevisionID: f.RevisionID,
 		ARN:        arn,
 		Runtime:    f.Runtime,
@@ -189,13 +212,13 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, fmt.Errorf("invoking %s: %w", f.Name, err)
 	}
-	rec := Record{Function: f.Name, Version: control.Version, RequestID: req.RequestID, Start: start, Duration: res.Duration,
+	rec := Record{Function: f.Name, Version: f.Version, RequestID: req.RequestID, Start: start, Duration: res.Duration,
 		BilledMs: res.BilledMs, MemoryMB: f.MemorySize, MaxMemoryMB: res.MaxMemoryMB, InitDuration: res.InitDuration}
 	if res.Err != nil {
 		rec.ErrorType = res.Err.Type
 	}
 	s.observe(rec)
-	out := Response{StatusCode: http.StatusOK, Payload: res.Payload, ExecutedVersion: control.Version}
+	out := Response{StatusCode: http.StatusOK, Payload: res.Payload, ExecutedVersion: f.Version}
 	if res.Err != nil {
 		out.FunctionError = "Unhandled"
 		out.Payload = res.Err.Body
@@ -204,6 +227,24 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 		out.LogResult = base64.StdEncoding.EncodeToString(res.Log)
 	}
 	return out, nil
+}
+
+// enqueue accepts an Event invocation: 202 once it is durably stored.
+func (s *Service) enqueue(ctx context.Context, req Request, target Target, payload []byte) (Response, error) {
+	if s.async == nil {
+		return Response{}, apierror.Service("Asynchronous invocation is not available on this server.")
+	}
+	if len(payload) > MaxAsyncPayload {
+		return Response{}, apierror.TooLarge("Request must be smaller than %d bytes for the InvokeFunction operation", MaxAsyncPayload)
+	}
+	if req.LogType == "Tail" {
+		return Response{}, apierror.InvalidParameter("LogType Tail is only supported with InvocationType RequestResponse.")
+	}
+	ev := Event{ID: req.RequestID, Function: target.Function.Name, Qualifier: target.Qualifier, Payload: payload, EnqueuedAt: time.Now()}
+	if err := s.async.Enqueue(ctx, ev); err != nil {
+		return Response{}, fmt.Errorf("queueing event for %s: %w", ev.Function, err)
+	}
+	return Response{StatusCode: http.StatusAccepted}, nil
 }
 
 func decodeClientContext(b64 string) (string, error) {

@@ -143,6 +143,8 @@ func startEmbedded(ctx context.Context, dataDir string, logger *slog.Logger) (*s
 		DontListen: true,
 		NoSigs:     true,
 		NoLog:      logger == nil,
+		// Sync payloads and async events reach 6 MB; NATS defaults to 1 MB.
+		MaxPayload: 8 << 20,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("configuring embedded NATS: %w", err)

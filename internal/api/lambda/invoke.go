@@ -27,7 +27,7 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, body []byte) error 
 	if res.LogResult != "" {
 		h.Set("X-Amz-Log-Result", res.LogResult)
 	}
-	if res.StatusCode == http.StatusNoContent {
+	if res.StatusCode != http.StatusOK {
 		w.WriteHeader(res.StatusCode)
 		return nil
 	}

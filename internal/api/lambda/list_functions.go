@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"net/http"
-	"strconv"
 
 	"gust/internal/apierror"
 )
@@ -14,13 +13,9 @@ type listFunctionsResponse struct {
 
 func (a *API) listFunctions(w http.ResponseWriter, r *http.Request, _ []byte) error {
 	q := r.URL.Query()
-	maxItems := 0
-	if s := q.Get("MaxItems"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 10000 {
-			return apierror.Validation("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000", s)
-		}
-		maxItems = n
+	maxItems, err := maxItemsParam(r)
+	if err != nil {
+		return err
 	}
 	if v := q.Get("FunctionVersion"); v != "" && v != "ALL" {
 		return apierror.Validation("1 validation error detected: Value '%s' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]", v)

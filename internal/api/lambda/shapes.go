@@ -44,7 +44,7 @@ type runtimeVersionConfig struct{ RuntimeVersionArn string }
 func (a *API) configuration(f control.Function) functionConfiguration {
 	c := functionConfiguration{
 		FunctionName:         f.Name,
-		FunctionArn:          a.control.FunctionARN(f.Name),
+		FunctionArn:          a.versionARN(f),
 		Runtime:              f.Runtime,
 		Role:                 f.Role,
 		Handler:              f.Handler,
@@ -54,7 +54,7 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 		MemorySize:           f.MemorySize,
 		LastModified:         f.LastModified.UTC().Format(lastModifiedLayout),
 		CodeSha256:           control.CodeSha256Base64(f.CodeSha256),
-		Version:              control.Version,
+		Version:              f.Version,
 		TracingConfig:        tracingConfig{Mode: f.TracingMode},
 		RevisionId:           f.RevisionID,
 		State:                "Active",
@@ -70,4 +70,13 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 		c.Environment = &environmentResponse{Variables: f.Environment}
 	}
 	return c
+}
+
+// versionARN is the ARN FunctionConfiguration shows: unqualified for
+// $LATEST, qualified for published versions, as AWS does.
+func (a *API) versionARN(f control.Function) string {
+	if f.Version == control.Latest {
+		return a.control.FunctionARN(f.Name)
+	}
+	return a.control.FunctionARN(f.Name) + ":" + f.Version
 }

@@ -1,0 +1,300 @@
+package control
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"time"
+
+	"gust/internal/apierror"
+	"gust/internal/store"
+)
+
+// Alias is a named pointer to a version, optionally splitting traffic with
+// a second version.
+type Alias struct {
+	Function        string             `json:"function"`
+	Name            string             `json:"name"`
+	FunctionVersion string             `json:"functionVersion"`
+	Description     string             `json:"description,omitempty"`
+	Weights         map[string]float64 `json:"weights,omitempty"` // AdditionalVersionWeights
+	RevisionID      string             `json:"revisionId"`
+	LastModified    time.Time          `json:"lastModified"`
+
+	storeRevision uint64
+}
+
+// AliasInput is CreateAliasRequest and UpdateAliasRequest.
+type AliasInput struct {
+	FunctionName    string `json:"-"`
+	Name            string
+	FunctionVersion *string
+	Description     *string
+	RoutingConfig   *struct {
+		AdditionalVersionWeights map[string]float64
+	}
+	RevisionId string
+}
+
+var aliasPattern = regexp.MustCompile(`^[a-zA-Z0-9-_]{1,128}$`)
+
+func validateAliasName(name string) error {
+	if !aliasPattern.MatchString(name) || isVersionNumber(name) {
+		return validationError(name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)")
+	}
+	return nil
+}
+
+func aliasKey(function, alias string) string { return function + "." + alias }
+
+// AliasARN is the ARN of an alias.
+func (s *Service) AliasARN(function, alias string) string {
+	return s.FunctionARN(function) + ":" + alias
+}
+
+// CreateAlias creates an alias.
+func (s *Service) CreateAlias(ctx context.Context, in AliasInput) (Alias, error) {
+	r, err := s.parseFunctionRef(in.FunctionName)
+	if err != nil {
+		return Alias{}, err
+	}
+	if err := validateAliasName(in.Name); err != nil {
+		return Alias{}, err
+	}
+	if in.FunctionVersion == nil {
+		return Alias{}, validationError("null", "functionVersion", "Member must not be null")
+	}
+	a := Alias{Function: r.name, Name: in.Name, FunctionVersion: *in.FunctionVersion}
+	if in.Description != nil {
+		a.Description = *in.Description
+	}
+	if in.RoutingConfig != nil {
+		a.Weights = in.RoutingConfig.AdditionalVersionWeights
+	}
+	if err := s.validateAlias(ctx, a); err != nil {
+		return Alias{}, err
+	}
+	a.RevisionID = newRevisionID()
+	a.LastModified = s.now()
+	rev, err := s.aliases.Create(ctx, aliasKey(r.name, a.Name), mustJSON(a))
+	if errors.Is(err, store.ErrExists) {
+		return Alias{}, apierror.Conflict("Alias already exists: %s", s.AliasARN(r.name, a.Name))
+	}
+	if err != nil {
+		return Alias{}, fmt.Errorf("storing alias %s: %w", a.Name, err)
+	}
+	a.storeRevision = rev
+	return a, nil
+}
+
+func (s *Service) validateAlias(ctx context.Context, a Alias) error {
+	if err := validateDescription(a.Description); err != nil {
+		return err
+	}
+	if _, err := s.loadQualifiedVersion(ctx, a.Function, a.FunctionVersion); err != nil {
+		return err
+	}
+	if len(a.Weights) > 1 {
+		return apierror.InvalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1")
+	}
+	for v, w := range a.Weights {
+		if w < 0 || w > 1 {
+			return validationError(w, "routingConfig.additionalVersionWeights", "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]")
+		}
+		if a.FunctionVersion == Latest || !isVersionNumber(v) {
+			return apierror.InvalidParameter("$LATEST is not supported for an alias pointing to more than 1 version")
+		}
+		if v == a.FunctionVersion {
+			return apierror.InvalidParameter("Primary and additional versions of an alias cannot be the same: %s", v)
+		}
+		if _, err := s.loadVersion(ctx, a.Function, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadQualifiedVersion checks that version is $LATEST or a published
+// number of the function, and loads it.
+func (s *Service) loadQualifiedVersion(ctx context.Context, function, version string) (Function, error) {
+	if version != Latest && !isVersionNumber(version) {
+		return Function{}, validationError(version, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)")
+	}
+	return s.loadQualified(ctx, function, version)
+}
+
+func (s *Service) loadAlias(ctx context.Context, function, name string) (Alias, error) {
+	rec, err := s.aliases.Get(ctx, aliasKey(function, name))
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalidKey) {
+		if _, err := s.load(ctx, function); err != nil {
+			return Alias{}, err
+		}
+		return Alias{}, apierror.NotFound("Alias not found: %s", s.AliasARN(function, name))
+	}
+	if err != nil {
+		return Alias{}, fmt.Errorf("loading alias %s: %w", name, err)
+	}
+	var a Alias
+	if err := json.Unmarshal(rec.Value, &a); err != nil {
+		return Alias{}, fmt.Errorf("decoding alias %s: %w", name, err)
+	}
+	a.storeRevision = rec.Revision
+	return a, nil
+}
+
+// GetAlias returns an alias.
+func (s *Service) GetAlias(ctx context.Context, ref, name string) (Alias, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return Alias{}, err
+	}
+	return s.loadAlias(ctx, r.name, name)
+}
+
+// UpdateAlias changes an alias; RevisionId, when given, must be current.
+func (s *Service) UpdateAlias(ctx context.Context, in AliasInput) (Alias, error) {
+	r, err := s.parseFunctionRef(in.FunctionName)
+	if err != nil {
+		return Alias{}, err
+	}
+	for {
+		a, err := s.loadAlias(ctx, r.name, in.Name)
+		if err != nil {
+			return Alias{}, err
+		}
+		if in.RevisionId != "" && in.RevisionId != a.RevisionID {
+			return Alias{}, apierror.PreconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+		}
+		if in.FunctionVersion != nil {
+			a.FunctionVersion = *in.FunctionVersion
+		}
+		if in.Description != nil {
+			a.Description = *in.Description
+		}
+		if in.RoutingConfig != nil {
+			a.Weights = in.RoutingConfig.AdditionalVersionWeights
+		}
+		if err := s.validateAlias(ctx, a); err != nil {
+			return Alias{}, err
+		}
+		a.RevisionID = newRevisionID()
+		a.LastModified = s.now()
+		rev, err := s.aliases.Update(ctx, aliasKey(r.name, a.Name), mustJSON(a), a.storeRevision)
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return Alias{}, fmt.Errorf("updating alias %s: %w", a.Name, err)
+		}
+		a.storeRevision = rev
+		return a, nil
+	}
+}
+
+// DeleteAlias removes an alias.
+func (s *Service) DeleteAlias(ctx context.Context, ref, name string) error {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return err
+	}
+	if _, err := s.loadAlias(ctx, r.name, name); err != nil {
+		return err
+	}
+	if err := s.aliases.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("deleting alias %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *Service) listAliases(ctx context.Context, function string) ([]Alias, error) {
+	keys, err := s.aliases.Keys(ctx, function+".")
+	if err != nil {
+		return nil, fmt.Errorf("listing aliases of %s: %w", function, err)
+	}
+	out := make([]Alias, 0, len(keys))
+	for _, k := range keys {
+		a, err := s.loadAlias(ctx, function, strings.TrimPrefix(k, function+"."))
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ListAliases lists a function's aliases, optionally only those pointing
+// to functionVersion.
+func (s *Service) ListAliases(ctx context.Context, ref, functionVersion, marker string, maxItems int) ([]Alias, string, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := s.load(ctx, r.name); err != nil {
+		return nil, "", err
+	}
+	all, err := s.listAliases(ctx, r.name)
+	if err != nil {
+		return nil, "", err
+	}
+	byAlias := map[string]Alias{}
+	var names []string
+	for _, a := range all {
+		if functionVersion != "" && a.FunctionVersion != functionVersion {
+			continue
+		}
+		byAlias[a.Name] = a
+		names = append(names, a.Name)
+	}
+	page, next, err := paginate(names, marker, maxItems, byName)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Alias, len(page))
+	for i, n := range page {
+		out[i] = byAlias[n]
+	}
+	return out, next, nil
+}
+
+// Target is what an invocation runs: a function version, and the
+// qualifier the caller used (for the invoked ARN).
+type Target struct {
+	Function  Function
+	Qualifier string // "" when invoked unqualified
+}
+
+// ResolveInvoke finds the version an invocation runs. For an alias with a
+// routing config the version is drawn by its weights, as Lambda does.
+func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Target, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return Target{}, err
+	}
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil {
+		return Target{}, err
+	}
+	if q == "" || q == Latest || isVersionNumber(q) {
+		f, err := s.loadQualified(ctx, r.name, cmp.Or(q, Latest))
+		return Target{Function: f, Qualifier: q}, err
+	}
+	a, err := s.loadAlias(ctx, r.name, q)
+	if err != nil {
+		return Target{}, err
+	}
+	version := a.FunctionVersion
+	if p := rand.Float64(); len(a.Weights) > 0 {
+		for v, w := range a.Weights {
+			if p < w {
+				version = v
+			}
+		}
+	}
+	f, err := s.loadQualified(ctx, r.name, version)
+	return Target{Function: f, Qualifier: q}, err
+}
