@@ -28,6 +28,9 @@ type Function struct {
 	// LastVersion is the number of the latest published version; only
 	// $LATEST carries it.
 	LastVersion int `json:"lastVersion,omitempty"`
+	// ConfigSha256 is, on a published version, the hash of the $LATEST
+	// it was published from.
+	ConfigSha256 string `json:"configSha256,omitempty"`
 
 	// storeRevision is the KV revision the record was read at; it is the
 	// compare-and-swap token and never leaves the process.

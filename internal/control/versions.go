@@ -66,7 +66,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	}
 	if latest.LastVersion > 0 {
 		prev, err := s.loadVersion(ctx, name, strconv.Itoa(latest.LastVersion))
-		if err == nil && sameSnapshot(prev, latest) {
+		if err == nil && prev.ConfigSha256 == configSha256(latest) {
 			return prev, nil
 		}
 	}
@@ -80,6 +80,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 		return Function{}, err
 	}
 	v := latest
+	v.ConfigSha256 = configSha256(latest)
 	v.Version = strconv.Itoa(number)
 	v.LastVersion = 0
 	v.Tags = nil
@@ -97,13 +98,12 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	return v, nil
 }
 
-// sameSnapshot tells whether publishing b would repeat version a.
-func sameSnapshot(a, b Function) bool {
-	norm := func(f Function) string {
-		f.Version, f.RevisionID, f.LastModified, f.Tags, f.LastVersion, f.Description, f.storeRevision = "", "", time.Time{}, nil, 0, "", 0
-		return string(mustJSON(f))
-	}
-	return norm(a) == norm(b)
+// configSha256 hashes what a version snapshots of $LATEST: code and
+// configuration, not bookkeeping. Publishing is skipped when it matches
+// the last version's.
+func configSha256(f Function) string {
+	f.Version, f.RevisionID, f.LastModified, f.Tags, f.LastVersion, f.ConfigSha256, f.storeRevision = "", "", time.Time{}, nil, 0, "", 0
+	return sha256Hex(mustJSON(f))
 }
 
 func (s *Service) loadVersion(ctx context.Context, name, version string) (Function, error) {

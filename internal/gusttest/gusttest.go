@@ -228,6 +228,15 @@ func (s *Server) Restart() {
 	s.start()
 }
 
+// Start starts a stopped or killed server again on the same data
+// directory.
+func (s *Server) Start() {
+	if s.cmd != nil {
+		s.t.Fatal("gust server is already running")
+	}
+	s.start()
+}
+
 // Lambda returns an aws-sdk-go-v2 Lambda client for this server.
 func (s *Server) Lambda() *lambda.Client {
 	return lambda.New(lambda.Options{
