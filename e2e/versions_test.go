@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -145,7 +144,7 @@ func TestAliasesAndWeightedRouting(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, version, code string
-		weights           map[string]float64
+		weights             map[string]float64
 	}{
 		{"123", "1", "ValidationException", nil},
 		{"ghost", "9", "ResourceNotFoundException", nil},
@@ -238,5 +237,4 @@ func TestAliasesAndWeightedRouting(t *testing.T) {
 	if _, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("aliased:beta")}); !errors.As(err, &nf) {
 		t.Errorf("invoking a deleted alias: %v", err)
 	}
-	_ = fmt.Sprint()
 }

@@ -127,7 +127,8 @@ func (i *instance) Start() error {
 		Stderr: streams.Stderr,
 		// Its own session: a process group to kill, and no controlling
 		// terminal shared with the server.
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+		// Pdeathsig: a crashed server must not leave functions running.
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL},
 	}
 	err = cmd.Start()
 	streams.Started()
