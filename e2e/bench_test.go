@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"gust/internal/gusttest"
 )
@@ -160,4 +162,75 @@ func staticBinary(b *testing.B) string {
 		b.Fatalf("building static binary: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// BenchmarkAsyncAccept: Event invocations accepted (durably queued, 202)
+// per second by 16 concurrent clients, against the same clients' requests
+// per second to a bare HTTP server.
+func BenchmarkAsyncAccept(b *testing.B) {
+	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
+	c := srv.Lambda()
+	createFunction(b, c, "sink", goFunctionZip(b))
+	bare := bareLambdaClient(b)
+	payload := []byte(`{"action":"echo","arg":"x"}`)
+	run := func(client *lambda.Client) float64 {
+		var wg sync.WaitGroup
+		per := max(b.N/16, 1)
+		start := time.Now()
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range per {
+					if _, err := client.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("sink"), InvocationType: "Event", Payload: payload}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return float64(per*16) / time.Since(start).Seconds()
+	}
+	b.ResetTimer()
+	gust := run(c)
+	floor := run(bare)
+	b.ReportMetric(gust, "accepted/s")
+	b.ReportMetric(floor, "floor-req/s")
+	b.ReportMetric(gust/floor, "x-floor")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkAsyncEndToEnd: from sending an Event invoke to the function
+// reporting it ran (process backend, so the function can reach the
+// collector), against a warm synchronous invoke of the same function.
+func BenchmarkAsyncEndToEnd(b *testing.B) {
+	arrived := make(chan string, 16)
+	col := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v struct{ Arg string }
+		json.NewDecoder(r.Body).Decode(&v)
+		arrived <- v.Arg
+	}))
+	b.Cleanup(col.Close)
+	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info", "--isolation", "process"}})
+	c := srv.Lambda()
+	createFunction(b, c, "e2e", goFunctionZip(b), func(in *lambda.CreateFunctionInput) {
+		in.Environment = &types.Environment{Variables: map[string]string{"REPORT_URL": col.URL}}
+	})
+	syncPayload := []byte(`{"action":"echo","arg":"x"}`)
+	invokeOnce(b, c, "e2e", syncPayload)
+	var op, floor latencies
+	b.ResetTimer()
+	for i := range b.N {
+		arg := fmt.Sprint("e-", i)
+		start := time.Now()
+		if _, err := c.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("e2e"), InvocationType: "Event", Payload: []byte(`{"action":"report","arg":"` + arg + `"}`)}); err != nil {
+			b.Fatal(err)
+		}
+		for got := <-arrived; got != arg; got = <-arrived {
+		}
+		op = append(op, time.Since(start))
+		floor = append(floor, invokeOnce(b, c, "e2e", syncPayload))
+	}
+	report(b, op, floor)
 }
