@@ -101,10 +101,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening store: %w", err)
 	}
 	defer st.Close()
-	tables := map[string]*store.Table{}
+	// Function, version, alias and async settings are read on every
+	// invocation: cached in memory, kept current by KV watches.
+	tables := map[string]*store.CachedTable{}
 	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs"} {
-		if tables[name], err = st.Table(ctx, name); err != nil {
+		t, err := st.Table(ctx, name)
+		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
+		}
+		if tables[name], err = t.Cached(ctx); err != nil {
+			return fmt.Errorf("caching table %s: %w", name, err)
 		}
 	}
 	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -286,6 +287,11 @@ type envCgroup struct {
 	v2   bool
 	dirs []string // one per hierarchy
 	ctrl map[string]string
+
+	// peak stays open: it is read after every invocation, and a pread of
+	// an open cgroup file costs a fraction of open+read+close.
+	peakMu sync.Mutex
+	peak   *os.File
 }
 
 func (h *cgroupHost) create(id string, lim limits) (*envCgroup, error) {
@@ -365,16 +371,26 @@ func (c *envCgroup) join(pid int) error {
 
 // peakMemory is the most memory the environment has used.
 func (c *envCgroup) peakMemory() int64 {
-	name := "memory.max_usage_in_bytes"
-	if c.v2 {
-		name = "memory.peak"
+	c.peakMu.Lock()
+	defer c.peakMu.Unlock()
+	if c.peak == nil {
+		name := "memory.max_usage_in_bytes"
+		if c.v2 {
+			name = "memory.peak"
+		}
+		f, err := os.Open(filepath.Join(c.ctrl[ctrlMemory], name))
+		if err != nil {
+			return 0
+		}
+		c.peak = f
 	}
-	data, err := os.ReadFile(filepath.Join(c.ctrl[ctrlMemory], name))
-	if err != nil {
+	var buf [32]byte
+	n, err := c.peak.ReadAt(buf[:], 0)
+	if n == 0 && err != nil {
 		return 0
 	}
-	n, _ := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
-	return n
+	v, _ := strconv.ParseInt(strings.TrimSpace(string(buf[:n])), 10, 64)
+	return v
 }
 
 // oomKills is how many processes the memory controller killed.
@@ -441,6 +457,12 @@ func (c *envCgroup) kill(timeout time.Duration) error {
 // remove deletes the environment's cgroups, retrying while the kernel
 // still counts exiting processes.
 func (c *envCgroup) remove(timeout time.Duration) error {
+	c.peakMu.Lock()
+	if c.peak != nil {
+		c.peak.Close()
+		c.peak = nil
+	}
+	c.peakMu.Unlock()
 	deadline := time.Now().Add(timeout)
 	var errs []error
 	for _, d := range c.dirs {
