@@ -160,7 +160,9 @@ func TestFunctionLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if settings.AccountUsage.FunctionCount != 1 || settings.AccountUsage.TotalCodeSize != int64(len(code2)) || settings.AccountLimit.ConcurrentExecutions != 1000 {
+	limit := settings.AccountLimit.ConcurrentExecutions
+	if settings.AccountUsage.FunctionCount != 1 || settings.AccountUsage.TotalCodeSize != int64(len(code2)) ||
+		limit < 100 || limit > 1000 || aws.ToInt32(settings.AccountLimit.UnreservedConcurrentExecutions) != limit {
 		t.Errorf("account settings = %+v %+v", settings.AccountUsage, settings.AccountLimit)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -59,6 +60,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
+	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
 	f.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", envDuration("GUST_ASYNC_RETRY_DELAY", cfg.AsyncRetryDelay), "wait before retrying a failed async event [GUST_ASYNC_RETRY_DELAY]")
 	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
 	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
@@ -71,6 +73,35 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+// nodeMemoryMB is the memory this server may give environments: the host's
+// MemTotal, or its own memory cgroup's limit when that is lower.
+func nodeMemoryMB() int {
+	total := 0
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+				total = kb / 1024
+			}
+		}
+	}
+	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		if b, err := os.ReadFile(f); err == nil {
+			if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && int(n>>20) < total {
+				total = int(n >> 20)
+			}
+		}
+	}
+	return total
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -104,7 +135,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -123,11 +154,19 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout})
+	budgetMB := nodeMemoryMB() * 9 / 10
+	// The account limit never promises more environments than the node's
+	// memory holds at the smallest MemorySize.
+	concurrency := min(cfg.Concurrency, max(budgetMB/control.MinMemoryMB, control.MinUnreserved))
+	if concurrency < cfg.Concurrency {
+		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
+	}
+	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB})
 	defer environments.Close()
 
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
+		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
@@ -138,7 +177,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -167,11 +206,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	deliverCtx, stopDelivering := context.WithCancel(context.Background())
+	workCtx, stopWork := context.WithCancel(context.Background())
 	delivered := make(chan error, 1)
-	go func() { delivered <- deliveries.Run(deliverCtx) }()
+	go func() { delivered <- deliveries.Run(workCtx) }()
+	provisioned := make(chan struct{})
+	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	defer func() {
-		stopDelivering()
+		stopWork()
+		<-provisioned
 		if err := <-delivered; err != nil {
 			log.Warn("async delivery", "err", err)
 		}

@@ -32,6 +32,9 @@ type Config struct {
 	// IdleTimeout is how long a warm environment waits for its next
 	// invocation before it is shut down. Default 10 minutes.
 	IdleTimeout time.Duration
+	// Concurrency is the account concurrency limit (AWS's default 1000);
+	// the server lowers it to what the node's memory holds.
+	Concurrency int
 	// AsyncRetryDelay is the wait before the first retry of an
 	// asynchronous event whose function failed (the second waits twice as
 	// long). Lambda's, and the default: 1 minute.
@@ -53,6 +56,7 @@ func Default() Config {
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
+		Concurrency: 1000,
 
 		AsyncRetryDelay:    time.Minute,
 		AsyncThrottleDelay: time.Second,
@@ -87,6 +91,9 @@ func (c Config) Validate() error {
 	}
 	if (c.AccessKeyID == "") != (c.SecretAccessKey == "") {
 		errs = append(errs, errors.New("set both GUST_ACCESS_KEY_ID and GUST_SECRET_ACCESS_KEY, or neither"))
+	}
+	if c.Concurrency < 100 {
+		errs = append(errs, errors.New("concurrency must be at least 100, the unreserved minimum"))
 	}
 	if c.IdleTimeout <= 0 {
 		errs = append(errs, errors.New("idle timeout must be positive"))

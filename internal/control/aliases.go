@@ -205,6 +205,9 @@ func (s *Service) DeleteAlias(ctx context.Context, ref, name string) error {
 	if _, err := s.loadAlias(ctx, r.name, name); err != nil {
 		return err
 	}
+	if err := s.provisioned.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("deleting provisioned concurrency of alias %s: %w", name, err)
+	}
 	if err := s.aliases.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting alias %s: %w", name, err)
 	}
@@ -297,4 +300,17 @@ func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Tar
 	}
 	f, err := s.loadQualified(ctx, r.name, version)
 	return Target{Function: f, Qualifier: q}, err
+}
+
+// ResolvePrimary returns the version a qualifier names, taking an alias's
+// primary version (not a weighted draw).
+func (s *Service) ResolvePrimary(ctx context.Context, function, qualifier string) (Function, error) {
+	if qualifier == "" || qualifier == Latest || isVersionNumber(qualifier) {
+		return s.loadQualified(ctx, function, cmp.Or(qualifier, Latest))
+	}
+	a, err := s.loadAlias(ctx, function, qualifier)
+	if err != nil {
+		return Function{}, err
+	}
+	return s.loadQualified(ctx, function, a.FunctionVersion)
 }

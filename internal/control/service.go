@@ -44,12 +44,18 @@ type Options struct {
 	Versions     Records
 	Aliases      Records
 	EventConfigs Records
-	Code         CodeStore
-	Warmer       CodeWarmer // optional
-	Region       string
-	AccountID    string
-	Logger       *slog.Logger
-	Now          func() time.Time // nil = time.Now
+	// Provisioned holds provisioned concurrency configs
+	// ("<name>.<qualifier>"); Settings account-wide records.
+	Provisioned Records
+	Settings    Records
+	// AccountConcurrency is the account's concurrency limit (default 1000).
+	AccountConcurrency int
+	Code               CodeStore
+	Warmer             CodeWarmer // optional
+	Region             string
+	AccountID          string
+	Logger             *slog.Logger
+	Now                func() time.Time // nil = time.Now
 }
 
 // Service manages functions.
@@ -58,12 +64,16 @@ type Service struct {
 	versions     Records
 	aliases      Records
 	eventConfigs Records
-	code         CodeStore
-	warmer       CodeWarmer
-	region       string
-	account      string
-	log          *slog.Logger
-	now          func() time.Time
+	provisioned  Records
+	settings     Records
+
+	accountConcurrency int
+	code               CodeStore
+	warmer             CodeWarmer
+	region             string
+	account            string
+	log                *slog.Logger
+	now                func() time.Time
 }
 
 // New returns a Service.
@@ -74,7 +84,11 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+	if o.AccountConcurrency <= 0 {
+		o.AccountConcurrency = DefaultAccountConcurrency
+	}
+	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
+		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -465,7 +479,10 @@ func (s *Service) Delete(ctx context.Context, ref, qualifier string) error {
 	// What hangs off the function goes first, so a crash half-way leaves a
 	// function that can be deleted again rather than orphans that a new
 	// function of the same name would inherit.
-	for _, t := range []Records{s.versions, s.aliases, s.eventConfigs} {
+	if err := s.dropReservation(ctx, r.name); err != nil {
+		return err
+	}
+	for _, t := range []Records{s.versions, s.aliases, s.eventConfigs, s.provisioned} {
 		keys, err := t.Keys(ctx, r.name+".")
 		if err != nil {
 			return fmt.Errorf("deleting function %s: %w", r.name, err)

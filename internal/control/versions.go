@@ -192,6 +192,9 @@ func (s *Service) deleteVersion(ctx context.Context, name, version string) error
 	if len(users) > 0 {
 		return apierror.Conflict("Unable to delete version because the following aliases reference it: [%s]", strings.Join(users, ", "))
 	}
+	if err := s.provisioned.Delete(ctx, versionKey(name, version), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("deleting provisioned concurrency of version %s: %w", version, err)
+	}
 	if err := s.versions.Delete(ctx, versionKey(name, version), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting version %s of %s: %w", version, name, err)
 	}

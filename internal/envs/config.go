@@ -1,6 +1,7 @@
 package envs
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -23,6 +24,14 @@ type Config struct {
 	Region     string
 	LogGroup   string
 	Variables  map[string]string // the function's own environment
+	// InitType is AWS_LAMBDA_INITIALIZATION_TYPE: on-demand (default) or
+	// provisioned-concurrency.
+	InitType string
+}
+
+func (c Config) provisioned() Config {
+	c.InitType = "provisioned-concurrency"
+	return c
 }
 
 // Key identifies the configuration environments are specialised for.
@@ -62,7 +71,7 @@ func (c Config) environ(logStream string) []string {
 		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", c.MemoryMB),
 		"AWS_LAMBDA_LOG_GROUP_NAME="+c.LogGroup,
 		"AWS_LAMBDA_LOG_STREAM_NAME="+logStream,
-		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_LAMBDA_INITIALIZATION_TYPE="+cmp.Or(c.InitType, "on-demand"),
 		"AWS_REGION="+c.Region,
 		"AWS_DEFAULT_REGION="+c.Region,
 		"LAMBDA_TASK_ROOT=/var/task",

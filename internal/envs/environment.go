@@ -34,6 +34,7 @@ type Environment struct {
 	state        State
 	initDuration time.Duration // reported once, on the first invocation
 	lastUsed     time.Time
+	provisioned  bool // kept initialised by provisioned concurrency
 }
 
 // move applies ev under e.mu.

@@ -13,12 +13,20 @@ import (
 // ErrClosed is returned once the Manager is shutting down.
 var ErrClosed = errors.New("environment manager is closed")
 
+// ErrNoCapacity is returned when a new environment would take this node
+// past its memory budget and no idle environment can be given up for it.
+var ErrNoCapacity = errors.New("no memory left on this node for another environment")
+
 // Options wires a Manager.
 type Options struct {
 	Backend     sandbox.Backend
 	Logs        LogSink // may be nil
 	Logger      *slog.Logger
 	IdleTimeout time.Duration // keep-alive of a warm environment
+	// MemoryBudgetMB caps the sum of MemorySize over all environments on
+	// this node (0 = unlimited): a function's memory limit is what it may
+	// use, so the node never admits more than it could hold.
+	MemoryBudgetMB int
 }
 
 // Manager owns every environment on this node.
@@ -27,31 +35,55 @@ type Manager struct {
 	sink    LogSink
 	log     *slog.Logger
 	idleFor time.Duration
+	budget  int
 
-	mu     sync.Mutex
-	idle   map[string][]*Environment // by Config.Key, most recently used last
-	busy   int
-	closed bool
+	mu          sync.Mutex
+	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
+	provisioned map[string]*provisionedSet
+	busy        int
+	usedMB      int // MemorySize of every live or starting environment
+	closed      bool
 
-	wg   sync.WaitGroup
-	stop chan struct{}
+	wg      sync.WaitGroup
+	stop    chan struct{}
+	changed chan struct{} // wakes the provisioner
 }
 
-// NewManager starts a Manager and its reaper; Close stops both.
+// provisionedSet is the environments kept initialised for one Key.
+type provisionedSet struct {
+	cfg      Config
+	want     int
+	alive    int // started (or starting) and not yet destroyed
+	idle     []*Environment
+	starting int
+}
+
+// Provision asks for n initialised environments of cfg.
+type Provision struct {
+	Config Config
+	N      int
+}
+
+// NewManager starts a Manager, its reaper and its provisioner; Close
+// stops them.
 func NewManager(o Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := &Manager{
-		backend: o.Backend,
-		sink:    o.Logs,
-		log:     o.Logger,
-		idleFor: o.IdleTimeout,
-		idle:    map[string][]*Environment{},
-		stop:    make(chan struct{}),
+		backend:     o.Backend,
+		sink:        o.Logs,
+		log:         o.Logger,
+		idleFor:     o.IdleTimeout,
+		budget:      o.MemoryBudgetMB,
+		idle:        map[string][]*Environment{},
+		provisioned: map[string]*provisionedSet{},
+		stop:        make(chan struct{}),
+		changed:     make(chan struct{}, 1),
 	}
-	m.wg.Add(1)
+	m.wg.Add(2)
 	go m.reap()
+	go m.provision()
 	return m
 }
 
@@ -72,26 +104,49 @@ func (m *Manager) Invoke(ctx context.Context, cfg Config, inv Invocation) (Resul
 	return res, err
 }
 
+// takeIdle pops a live idle environment from list; dead ones are dropped
+// into doomed. Called with m.mu held.
+func takeIdle(list []*Environment, doomed *[]*Environment) (*Environment, []*Environment) {
+	for len(list) > 0 {
+		e := list[len(list)-1]
+		list = list[:len(list)-1]
+		if e.exited() {
+			// Its runtime died while idle; Lambda would start afresh.
+			*doomed = append(*doomed, e)
+			continue
+		}
+		return e, list
+	}
+	return nil, list
+}
+
 func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*Environment, error) {
 	key := cfg.Key()
+	var doomed []*Environment
+	defer func() { m.destroyAll(doomed) }()
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
 		return nil, ErrClosed
 	}
-	for list := m.idle[key]; len(list) > 0; list = m.idle[key] {
-		e := list[len(list)-1]
-		m.idle[key] = list[:len(list)-1]
-		if e.exited() {
-			// Its runtime died while idle; Lambda would start afresh.
-			m.mu.Unlock()
-			e.destroy()
-			m.mu.Lock()
-			continue
-		}
+	var e *Environment
+	if set := m.provisioned[key]; set != nil {
+		e, set.idle = takeIdle(set.idle, &doomed)
+	}
+	if e == nil {
+		e, m.idle[key] = takeIdle(m.idle[key], &doomed)
+	}
+	for _, d := range doomed {
+		m.forgetLocked(d)
+	}
+	if e != nil {
 		m.busy++
 		m.mu.Unlock()
 		return e, nil
+	}
+	if !m.reserveMemory(cfg.MemoryMB, &doomed) {
+		m.mu.Unlock()
+		return nil, ErrNoCapacity
 	}
 	m.busy++
 	m.mu.Unlock()
@@ -99,23 +154,82 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 	if err != nil {
 		m.mu.Lock()
 		m.busy--
+		m.usedMB -= cfg.MemoryMB
 		m.mu.Unlock()
 		return nil, err
 	}
 	return e, nil
 }
 
+// reserveMemory books mb for a new environment, giving up the least
+// recently used idle on-demand environments when the budget requires it.
+// Called with m.mu held; the environments to destroy go to doomed.
+func (m *Manager) reserveMemory(mb int, doomed *[]*Environment) bool {
+	for m.budget > 0 && m.usedMB+mb > m.budget {
+		victim := m.oldestIdle()
+		if victim == nil {
+			return false
+		}
+		*doomed = append(*doomed, victim)
+		m.forgetLocked(victim)
+	}
+	m.usedMB += mb
+	return true
+}
+
+// oldestIdle removes and returns the least recently used idle on-demand
+// environment. Called with m.mu held.
+func (m *Manager) oldestIdle() *Environment {
+	var oldest *Environment
+	var oldestKey string
+	for key, list := range m.idle {
+		if len(list) > 0 && (oldest == nil || list[0].lastUsed.Before(oldest.lastUsed)) {
+			oldest, oldestKey = list[0], key
+		}
+	}
+	if oldest == nil {
+		return nil
+	}
+	m.idle[oldestKey] = m.idle[oldestKey][1:]
+	if len(m.idle[oldestKey]) == 0 {
+		delete(m.idle, oldestKey)
+	}
+	return oldest
+}
+
 func (m *Manager) release(e *Environment, reusable bool) {
 	m.mu.Lock()
 	m.busy--
+	key := e.cfg.Key()
 	if reusable && !m.closed && e.State() == Ready {
 		e.lastUsed = time.Now()
-		m.idle[e.cfg.Key()] = append(m.idle[e.cfg.Key()], e)
+		if set := m.provisioned[key]; e.provisioned && set != nil && set.alive <= set.want {
+			set.idle = append(set.idle, e)
+		} else {
+			m.idle[key] = append(m.idle[key], e)
+		}
 		m.mu.Unlock()
 		return
 	}
+	m.forgetLocked(e)
 	m.mu.Unlock()
 	e.destroy()
+}
+
+// forgetLocked accounts for an environment about to be destroyed. Called
+// with m.mu held.
+func (m *Manager) forgetLocked(e *Environment) {
+	m.usedMB -= e.cfg.MemoryMB
+	if set := m.provisioned[e.cfg.Key()]; e.provisioned && set != nil {
+		set.alive--
+		m.wake()
+	}
+}
+
+func (m *Manager) destroyAll(envs []*Environment) {
+	for _, e := range envs {
+		e.destroy()
+	}
 }
 
 // Forget destroys the idle environments of a function, for example after
@@ -126,14 +240,15 @@ func (m *Manager) Forget(function string) {
 	var doomed []*Environment
 	for key, list := range m.idle {
 		if len(list) > 0 && list[0].cfg.Function == function {
+			for _, e := range list {
+				m.forgetLocked(e)
+			}
 			doomed = append(doomed, list...)
 			delete(m.idle, key)
 		}
 	}
 	m.mu.Unlock()
-	for _, e := range doomed {
-		e.destroy()
-	}
+	m.destroyAll(doomed)
 }
 
 // Counts reports idle and busy environments.
@@ -143,10 +258,13 @@ func (m *Manager) Counts() (idle, busy int) {
 	for _, list := range m.idle {
 		idle += len(list)
 	}
+	for _, set := range m.provisioned {
+		idle += len(set.idle)
+	}
 	return idle, m.busy
 }
 
-// reap shuts down environments idle longer than the keep-alive.
+// reap shuts down on-demand environments idle longer than the keep-alive.
 func (m *Manager) reap() {
 	defer m.wg.Done()
 	every := max(m.idleFor/10, 50*time.Millisecond)
@@ -166,6 +284,7 @@ func (m *Manager) reap() {
 			for _, e := range list {
 				if e.lastUsed.Before(cutoff) {
 					doomed = append(doomed, e)
+					m.forgetLocked(e)
 				} else {
 					kept = append(kept, e)
 				}
@@ -179,8 +298,8 @@ func (m *Manager) reap() {
 		m.mu.Unlock()
 		for _, e := range doomed {
 			e.log.Debug("reaping idle environment")
-			e.destroy()
 		}
+		m.destroyAll(doomed)
 	}
 }
 
@@ -197,7 +316,11 @@ func (m *Manager) Close() error {
 	for _, list := range m.idle {
 		all = append(all, list...)
 	}
+	for _, set := range m.provisioned {
+		all = append(all, set.idle...)
+	}
 	m.idle = map[string][]*Environment{}
+	m.provisioned = map[string]*provisionedSet{}
 	m.mu.Unlock()
 	close(m.stop)
 	m.wg.Wait()

@@ -6,11 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"gust/internal/apierror"
@@ -45,6 +45,9 @@ type Target = control.Target
 type Functions interface {
 	ResolveInvoke(ctx context.Context, ref, qualifier string) (control.Target, error)
 	FunctionARN(name string) string
+	Reservations(ctx context.Context) (control.Reservations, error)
+	AllProvisioned(ctx context.Context) ([]control.ProvisionedConfig, error)
+	ResolvePrimary(ctx context.Context, function, qualifier string) (control.Function, error)
 }
 
 // Enqueuer accepts asynchronous invocations durably.
@@ -69,6 +72,8 @@ type CodePaths interface {
 // Environments runs invocations.
 type Environments interface {
 	Invoke(ctx context.Context, cfg envs.Config, inv envs.Invocation) (envs.Result, error)
+	SyncProvisioned(want []envs.Provision)
+	ProvisionedReady(key string) int
 }
 
 // Record describes one finished (or refused) invocation, for metrics and
@@ -114,8 +119,7 @@ type Service struct {
 	region    string
 	log       *slog.Logger
 	observer  Observer
-	limit     int64
-	inFlight  atomic.Int64
+	admission *admission
 }
 
 // New returns a Service.
@@ -126,7 +130,7 @@ func New(o Options) *Service {
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = control.DefaultAccountConcurrency
 	}
-	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, region: o.Region, log: o.Logger, observer: o.Observer, limit: int64(o.MaxConcurrency)}
+	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, region: o.Region, log: o.Logger, observer: o.Observer, admission: newAdmission(o.MaxConcurrency)}
 }
 
 // Limits from AWS's quotas.
@@ -171,44 +175,37 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if s.inFlight.Add(1) > s.limit {
-		s.inFlight.Add(-1)
-		s.observe(Record{Function: f.Name, Version: f.Version, RequestID: req.RequestID, Start: time.Now(), MemoryMB: f.MemorySize, Throttled: true})
-		return Response{}, apierror.TooManyRequests("ConcurrentInvocationLimitExceeded", "Rate Exceeded.")
-	}
-	defer s.inFlight.Add(-1)
-
-	dir, err := s.code.Path(ctx, f.CodeSha256)
+	reservations, err := s.functions.Reservations(ctx)
 	if err != nil {
-		return Response{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
+		return Response{}, err
 	}
-	arn := s.functions.FunctionARN(f.Name)
-	invokedARN := arn
+	release, err := s.admission.admit(f.Name, reservations)
+	if err != nil {
+		s.observe(Record{Function: f.Name, Version: f.Version, RequestID: req.RequestID, Start: time.Now(), MemoryMB: f.MemorySize, Throttled: true})
+		return Response{}, err
+	}
+	defer release()
+
+	cfg, err := s.envConfig(ctx, f)
+	if err != nil {
+		return Response{}, err
+	}
+	invokedARN := cfg.ARN
 	if target.Qualifier != "" {
 		invokedARN += ":" + target.Qualifier
 	}
 	start := time.Now()
-	res, err := s.envs.Invoke(ctx, envs.Config{
-		Function:   f.Name,
-		Version:    f.Version,
-		RevisionID: f.RevisionID,
-		ARN:        arn,
-		Runtime:    f.Runtime,
-		Handler:    f.Handler,
-		MemoryMB:   f.MemorySize,
-		TmpMB:      f.EphemeralStorage,
-		Timeout:    time.Duration(f.Timeout) * time.Second,
-		CodeDir:    dir,
-		Region:     s.region,
-		LogGroup:   f.Logging.LogGroup,
-		Variables:  f.Environment,
-	}, envs.Invocation{
+	res, err := s.envs.Invoke(ctx, cfg, envs.Invocation{
 		RequestID:     req.RequestID,
 		Payload:       payload,
 		ClientContext: clientContext,
 		TraceID:       newTraceID(),
 		InvokedARN:    invokedARN,
 	})
+	if errors.Is(err, envs.ErrNoCapacity) {
+		s.observe(Record{Function: f.Name, Version: f.Version, RequestID: req.RequestID, Start: start, MemoryMB: f.MemorySize, Throttled: true})
+		return Response{}, apierror.TooManyRequests("ConcurrentInvocationLimitExceeded", "Rate Exceeded.")
+	}
 	if err != nil {
 		return Response{}, fmt.Errorf("invoking %s: %w", f.Name, err)
 	}
@@ -228,6 +225,32 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	}
 	return out, nil
 }
+
+// envConfig is what an environment of version f needs.
+func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Config, error) {
+	dir, err := s.code.Path(ctx, f.CodeSha256)
+	if err != nil {
+		return envs.Config{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
+	}
+	return envs.Config{
+		Function:   f.Name,
+		Version:    f.Version,
+		RevisionID: f.RevisionID,
+		ARN:        s.functions.FunctionARN(f.Name),
+		Runtime:    f.Runtime,
+		Handler:    f.Handler,
+		MemoryMB:   f.MemorySize,
+		TmpMB:      f.EphemeralStorage,
+		Timeout:    time.Duration(f.Timeout) * time.Second,
+		CodeDir:    dir,
+		Region:     s.region,
+		LogGroup:   f.Logging.LogGroup,
+		Variables:  f.Environment,
+	}, nil
+}
+
+// InFlight is how many synchronous invocations run now.
+func (s *Service) InFlight() int { return s.admission.inFlight() }
 
 // enqueue accepts an Event invocation: 202 once it is durably stored.
 func (s *Service) enqueue(ctx context.Context, req Request, target Target, payload []byte) (Response, error) {

@@ -20,6 +20,7 @@ import (
 // Invoker runs functions; package invoke implements it.
 type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
+	ProvisionedAllocated(ctx context.Context, c control.ProvisionedConfig) int
 }
 
 // Options wires the API.

@@ -29,13 +29,18 @@ func (a *API) getAccountSettings(w http.ResponseWriter, r *http.Request, _ []byt
 	if err != nil {
 		return err
 	}
+	res, err := a.control.Reservations(r.Context())
+	if err != nil {
+		return err
+	}
+	limit := a.control.AccountConcurrency()
 	writeJSON(w, http.StatusOK, accountSettings{
 		AccountLimit: accountLimit{
 			TotalCodeSize:                  control.TotalCodeStorageBytes,
 			CodeSizeUnzipped:               control.MaxUnzippedBytes,
 			CodeSizeZipped:                 control.MaxZipBytes,
-			ConcurrentExecutions:           control.DefaultAccountConcurrency,
-			UnreservedConcurrentExecutions: control.DefaultAccountConcurrency,
+			ConcurrentExecutions:           limit,
+			UnreservedConcurrentExecutions: limit - res.Total(),
 		},
 		AccountUsage: accountUsage{TotalCodeSize: u.TotalCodeSize, FunctionCount: u.FunctionCount},
 	})

@@ -18,6 +18,7 @@ type getFunctionResponse struct {
 	Configuration functionConfiguration
 	Code          functionCodeLocation
 	Tags          map[string]string `json:",omitempty"`
+	Concurrency   *concurrency      `json:",omitempty"`
 }
 
 func (a *API) getFunction(w http.ResponseWriter, r *http.Request, _ []byte) error {
@@ -29,11 +30,17 @@ func (a *API) getFunction(w http.ResponseWriter, r *http.Request, _ []byte) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, getFunctionResponse{
+	out := getFunctionResponse{
 		Configuration: a.configuration(f),
 		Code:          functionCodeLocation{RepositoryType: "S3", Location: loc},
 		Tags:          f.Tags,
-	})
+	}
+	if res, err := a.control.Reservations(r.Context()); err == nil {
+		if n, ok := res.Of(f.Name); ok {
+			out.Concurrency = &concurrency{ReservedConcurrentExecutions: &n}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
