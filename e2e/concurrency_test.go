@@ -52,8 +52,17 @@ func TestReservedConcurrency(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if _, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("limited"), Payload: []byte(`{"action":"sleep","n":4000}`)}); err != nil {
-			t.Errorf("the long invoke: %v", err)
+		// The probes below may hold the one slot for a moment: retry
+		// until this long invocation gets it.
+		for range 1000 {
+			_, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("limited"), Payload: []byte(`{"action":"sleep","n":4000}`)})
+			if apiErrorCode(err) == "TooManyRequestsException" {
+				continue
+			}
+			if err != nil {
+				t.Errorf("the long invoke: %v", err)
+			}
+			return
 		}
 	}()
 	var throttle *types.TooManyRequestsException
