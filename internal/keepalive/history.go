@@ -102,20 +102,77 @@ func (h *history) halve() {
 }
 
 func (h *history) decide(o *Options) Windows {
+	def := defaultWindows(o)
+	var w Windows
 	if total := h.inRange + h.oob; total > 0 && float64(h.oob) >= o.OOBThreshold*float64(total) {
-		if w, ok := h.outOfBounds(o); ok {
-			return w
+		var ok bool
+		if w, ok = h.outOfBounds(o); !ok {
+			return def
 		}
-		return defaultWindows(o)
+	} else if h.inRange < uint64(o.MinSamples) || h.cv() < o.CVThreshold {
+		return def
+	} else {
+		w = h.histogram(o)
 	}
-	if h.inRange < uint64(o.MinSamples) || h.cv() < o.CVThreshold {
-		return defaultWindows(o)
+	// Replayed on the function's own history, w must do no worse than the
+	// default on idle time and on warm starts, and better on one of them.
+	// A tie means the history has not seen the tail w would cut.
+	defWarm, defIdle := h.expect(def, o)
+	warm, idle := h.expect(w, o)
+	if idle <= defIdle && warm >= defWarm && (idle < defIdle || warm > defWarm) {
+		return w
 	}
+	return def
+}
+
+// histogram returns the paper's windows: pre-warm at the lower edge of the
+// bin of the 5th percentile less Margin, keep alive until the upper edge of
+// the bin of the 99th percentile plus Margin.
+func (h *history) histogram(o *Options) Windows {
 	head := h.percentile(headPercentile)
 	tail := h.percentile(tailPercentile)
 	pre := scale(time.Duration(head)*o.Bin, 1-o.Margin)
 	end := scale(time.Duration(tail+1)*o.Bin, 1+o.Margin)
 	return Windows{PreWarm: pre, KeepAlive: end - pre, Basis: BasisHistogram}
+}
+
+// expect replays the recorded idle times under w: how many would have
+// found an environment, and how much idle time w would have spent on them.
+// An in-range idle time is taken at the middle of its bin; the latest
+// out-of-bound ones stand for all of them.
+// Both are float64: weights of halved counts, and sums of durations that
+// could overflow a Duration.
+func (h *history) expect(w Windows, o *Options) (warm, idleNs float64) {
+	end := w.PreWarm + w.KeepAlive
+	one := func(it time.Duration, n float64) {
+		switch {
+		case it < w.PreWarm: // unloaded: a cold start that cost nothing
+		case it <= end:
+			warm += n
+			idleNs += n * float64(it-w.PreWarm)
+		default:
+			idleNs += n * float64(w.KeepAlive)
+		}
+	}
+	var seen uint64
+	for i, c := range h.bins {
+		lo := time.Duration(i) * o.Bin
+		if lo > end {
+			break // the rest, counted below, all outlive the window
+		}
+		if c > 0 {
+			seen += uint64(c)
+			one(lo+o.Bin/2, float64(c))
+		}
+	}
+	idleNs += float64(h.inRange-seen) * float64(w.KeepAlive)
+	if h.oob > 0 && h.nRecent > 0 {
+		n := float64(h.oob) / float64(h.nRecent)
+		for _, it := range h.recent[:h.nRecent] {
+			one(it, n)
+		}
+	}
+	return warm, idleNs
 }
 
 // cv is the coefficient of variation of the bin counts, empty bins

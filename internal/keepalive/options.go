@@ -19,8 +19,9 @@ type Options struct {
 	// Bin is the width of one histogram bin, and the resolution of the
 	// windows derived from it. Default 1 minute.
 	Bin time.Duration
-	// Margin widens histogram windows: PreWarm is shortened and the end of
-	// KeepAlive extended by this fraction. Default 0.10, the paper's.
+	// Margin widens windows: PreWarm is shortened and the end of KeepAlive
+	// extended by this fraction of the histogram's percentiles, or of the
+	// spread of out-of-bound idle times. Default 0.10, the paper's.
 	Margin float64
 	// MinSamples is how many in-range idle times a histogram needs before
 	// it is trusted. Default 10: the 5th and 99th percentiles of 10 samples

@@ -60,16 +60,50 @@ func TestJitteredTimerIsCovered(t *testing.T) {
 	}
 }
 
-func TestFrequentFunctionStaysLoaded(t *testing.T) {
-	// Idle 0–4 minutes: the head is bin 0, so no pre-warm.
-	var idles []time.Duration
-	for i := range 100 {
-		idles = append(idles, time.Duration(i%5)*time.Minute+time.Second)
+func TestFrequentFunctionKeepAlive(t *testing.T) {
+	short := func(n int) []time.Duration {
+		var idles []time.Duration
+		for i := range n {
+			idles = append(idles, time.Duration(i%5)*time.Minute+time.Second)
+		}
+		return idles
 	}
-	w := replay(New(Options{}), "api", 100*time.Millisecond, idles...)
-	want := Windows{KeepAlive: 5*time.Minute + 30*time.Second, Basis: BasisHistogram}
-	if w != want {
-		t.Errorf("windows = %+v, want %+v", w, want)
+	tests := []struct {
+		name  string
+		idles []time.Duration
+		want  Windows
+	}{{
+		// The 99th percentile is in bin 4: keep alive until 5m30s. The
+		// default would have kept the environment for the long gap longer.
+		name:  "a long gap now and then",
+		idles: append(short(99), time.Hour),
+		want:  Windows{KeepAlive: 5*time.Minute + 30*time.Second, Basis: BasisHistogram},
+	}, {
+		// 5m30s would have done as well as 10m on every idle time seen, so
+		// nothing says the shorter one is safe.
+		name:  "no evidence against the default",
+		idles: short(100),
+		want:  Windows{KeepAlive: DefaultKeepAlive, Basis: BasisDefault},
+	}, {
+		// Bursts seconds apart, hours between them: the 99th percentile
+		// keeps the environment idle for hours to save a cold start per
+		// burst, more idle time than the default spends.
+		name: "long tail",
+		idles: func() []time.Duration {
+			idles := repeat(90, 5*time.Second)
+			for i := range 10 {
+				idles = append(idles, time.Duration(20+20*i)*time.Minute)
+			}
+			return idles
+		}(),
+		want: Windows{KeepAlive: DefaultKeepAlive, Basis: BasisDefault},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if w := replay(New(Options{}), "api", 100*time.Millisecond, tt.idles...); w != tt.want {
+				t.Errorf("windows = %+v, want %+v", w, tt.want)
+			}
+		})
 	}
 }
 
@@ -153,19 +187,26 @@ func TestRangeNotAMultipleOfBin(t *testing.T) {
 
 func TestOverlappingInvocationsIdleZero(t *testing.T) {
 	p := New(Options{})
-	for i := range 30 {
+	start := t0
+	for i := range 300 {
+		if i%100 == 0 { // two gaps among 299 idle times: beyond the 99th percentile
+			start = start.Add(30 * time.Minute)
+		}
 		// Each starts before the previous one ends.
-		start := t0.Add(time.Duration(i) * time.Second)
 		p.Invoked("busy", start, start.Add(5*time.Second))
+		start = start.Add(time.Second)
 	}
-	if w := p.Windows("busy"); w.PreWarm != 0 || w.Basis != BasisHistogram {
-		t.Errorf("windows = %+v, want a histogram keep-alive without pre-warm", w)
+	want := Windows{KeepAlive: 66 * time.Second, Basis: BasisHistogram}
+	if w := p.Windows("busy"); w != want {
+		t.Errorf("windows = %+v, want %+v", w, want)
 	}
-	// An end older than the latest does not move it back.
-	p.Invoked("busy", t0, t0.Add(time.Second))
-	p.Invoked("busy", t0.Add(time.Minute), t0.Add(time.Minute))
-	if w := p.Windows("busy"); w.PreWarm != 0 {
-		t.Errorf("windows = %+v, want no pre-warm", w)
+
+	// An invocation that ends before the latest end does not move it back.
+	h := p.byFn["busy"].Value.(*history)
+	latest := h.lastEnd
+	p.Invoked("busy", latest.Add(-time.Minute), latest.Add(-time.Second))
+	if !h.lastEnd.Equal(latest) {
+		t.Errorf("last end moved from %v to %v", latest, h.lastEnd)
 	}
 }
 
@@ -189,9 +230,11 @@ func TestHistogramAgesToFollowAChangedRhythm(t *testing.T) {
 
 func TestLeastRecentlyInvokedIsForgotten(t *testing.T) {
 	p := New(Options{MaxFunctions: 3})
-	for _, f := range []string{"a", "b", "c", "a", "d"} {
+	for _, f := range []string{"a", "b", "c"} {
 		replay(p, f, time.Second, repeat(20, 15*time.Minute)...)
 	}
+	p.Invoked("a", t0.Add(24*time.Hour), t0.Add(24*time.Hour)) // a is now the most recent
+	replay(p, "d", time.Second, repeat(20, 15*time.Minute)...)
 	if p.Len() != 3 {
 		t.Errorf("Len = %d, want 3", p.Len())
 	}

@@ -209,33 +209,89 @@ func syntheticTrace(seed uint64, days int) trace {
 	return tr
 }
 
+// fixedWindows answers the same windows whatever happens.
+type fixedWindows Windows
+
+func (fixedWindows) Invoked(string, time.Time, time.Time) {}
+func (f fixedWindows) Windows(string) Windows             { return Windows(f) }
+
+func TestSimulateCountsColdStartsAndIdleMemory(t *testing.T) {
+	tr := trace{
+		fns: []simFunction{{name: "f", class: "c", memoryMB: 1000}},
+		calls: []call{
+			{0, 0, time.Minute},
+			{0, 5 * time.Minute, time.Minute},
+			{0, 30 * time.Minute, time.Minute},
+		},
+		horizon: time.Hour,
+	}
+	tests := []struct {
+		name string
+		k    keeper
+		want tally
+	}{{
+		// Cold; idle 1m–5m, warm; idle 6m–16m; cold; idle 31m–41m.
+		name: "kept alive 10m",
+		k:    fixedKeepAlive(10 * time.Minute),
+		want: tally{calls: 3, cold: 2, idleMBMin: 24000},
+	}, {
+		// Cold; loaded at 21m, too late: cold; loaded 26m–30m, warm;
+		// loaded 51m–56m, unused.
+		name: "pre-warmed at 20m for 5m",
+		k:    fixedWindows{PreWarm: 20 * time.Minute, KeepAlive: 5 * time.Minute},
+		want: tally{calls: 3, cold: 2, idleMBMin: 9000},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := *simulate(tr, tt.k)["c"]; got != tt.want {
+				t.Errorf("simulate = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSimulationBeatsFixedKeepAlive replays a week of a synthetic trace
+// under the Policy and under a fixed 10-minute keep-alive. Other seeds show
+// the result is not one lucky draw.
+//
+// Without the check against the default in decide (the paper's windows
+// alone), cold starts fell by 80–84% over seeds 1–12 but idle memory went
+// from −15% to +18%: bursty and office-hours functions have long-tailed
+// idle times whose 99th percentile is hours.
 func TestSimulationBeatsFixedKeepAlive(t *testing.T) {
-	tr := syntheticTrace(2020, 7)
-	fixed := simulate(tr, fixedKeepAlive(DefaultKeepAlive))
-	hybrid := simulate(tr, New(Options{Default: DefaultKeepAlive}))
+	for i, seed := range []uint64{2020, 1, 2, 3, 4, 5} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			tr := syntheticTrace(seed, 7)
+			fixed := simulate(tr, fixedKeepAlive(DefaultKeepAlive))
+			hybrid := simulate(tr, New(Options{Default: DefaultKeepAlive}))
 
-	var classes []string
-	for c := range fixed {
-		classes = append(classes, c)
-	}
-	slices.Sort(classes)
-	var f, h tally
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d functions, %d invocations over %v\n", len(tr.fns), len(tr.calls), tr.horizon)
-	fmt.Fprintf(&b, "%-9s %8s %20s %32s\n", "class", "calls", "cold starts", "idle memory (MB·min)")
-	for _, c := range classes {
-		f.add(*fixed[c])
-		h.add(*hybrid[c])
-		fmt.Fprintf(&b, "%-9s %8d %s\n", c, fixed[c].calls, compare(*fixed[c], *hybrid[c]))
-	}
-	fmt.Fprintf(&b, "%-9s %8d %s", "all", f.calls, compare(f, h))
-	t.Logf("fixed %v keep-alive → hybrid histogram\n%s", DefaultKeepAlive, b.String())
+			var classes []string
+			for c := range fixed {
+				classes = append(classes, c)
+			}
+			slices.Sort(classes)
+			var f, h tally
+			var b strings.Builder
+			for _, c := range classes {
+				f.add(*fixed[c])
+				h.add(*hybrid[c])
+				fmt.Fprintf(&b, "%-9s %6d calls: %s\n", c, fixed[c].calls, compare(*fixed[c], *hybrid[c]))
+			}
+			fmt.Fprintf(&b, "%-9s %6d calls: %s", "all", f.calls, compare(f, h))
+			if i == 0 {
+				t.Logf("%d functions over %v, fixed %v keep-alive → hybrid histogram\n%s",
+					len(tr.fns), tr.horizon, DefaultKeepAlive, b.String())
+			} else {
+				t.Logf("fixed → hybrid: %s", compare(f, h))
+			}
 
-	if h.cold >= f.cold {
-		t.Errorf("hybrid: %d cold starts, fixed: %d; want fewer", h.cold, f.cold)
-	}
-	if h.idleMBMin > f.idleMBMin {
-		t.Errorf("hybrid: %.3g MB·min idle, fixed: %.3g; want no more", h.idleMBMin, f.idleMBMin)
+			if h.cold >= f.cold {
+				t.Errorf("hybrid: %d cold starts, fixed: %d; want fewer", h.cold, f.cold)
+			}
+			if h.idleMBMin > f.idleMBMin {
+				t.Errorf("hybrid: %.3g MB·min idle, fixed: %.3g; want no more", h.idleMBMin, f.idleMBMin)
+			}
+		})
 	}
 }
 
@@ -246,7 +302,7 @@ func compare(f, h tally) string {
 		}
 		return fmt.Sprintf("%+5.0f%%", 100*(b-a)/a)
 	}
-	return fmt.Sprintf("%6d → %6d (%s)   %9.3g → %9.3g (%s)",
+	return fmt.Sprintf("cold starts %6d → %6d (%s), idle memory %9.3g → %9.3g MB·min (%s)",
 		f.cold, h.cold, change(float64(f.cold), float64(h.cold)),
 		f.idleMBMin, h.idleMBMin, change(f.idleMBMin, h.idleMBMin))
 }
