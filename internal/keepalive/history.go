@@ -209,21 +209,24 @@ func (h *history) outOfBounds(o *Options) (Windows, bool) {
 	if h.nRecent < oobMin {
 		return Windows{}, false
 	}
-	s := slices.Clone(h.recent[:h.nRecent])
+	all := h.recent // a copy: the ring keeps its order
+	s := all[:h.nRecent]
 	slices.Sort(s)
 	n := len(s)
 	median := (s[(n-1)/2] + s[n/2]) / 2
 	tolerance := scale(median, o.OOBMargin)
-	var agree []time.Duration
-	for _, it := range s {
-		if it >= median-tolerance && it <= median+tolerance {
-			agree = append(agree, it)
-		}
+	// Sorted, the ones that agree with the median are s[first:last+1].
+	first, last := 0, n-1
+	for s[first] < median-tolerance {
+		first++
 	}
-	if 2*len(agree) <= n {
+	for s[last] > median+tolerance {
+		last--
+	}
+	if 2*(last-first+1) <= n {
 		return Windows{}, false
 	}
-	lo, hi := agree[0], agree[len(agree)-1]
+	lo, hi := s[first], s[last]
 	slack := scale(hi-lo, o.Margin) + o.Bin
 	pre := max(lo-slack, 0)
 	return Windows{PreWarm: pre, KeepAlive: hi + slack - pre, Basis: BasisOutOfBounds}, true

@@ -309,3 +309,15 @@ func TestBasisString(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkInvoked measures the work added to every invocation: Invoked
+// and Windows, on a function whose histogram is in use.
+func BenchmarkInvoked(b *testing.B) {
+	p := New(Options{})
+	start := t0
+	for b.Loop() {
+		start = start.Add(15 * time.Minute)
+		p.Invoked("cron", start, start.Add(time.Second))
+		_ = p.Windows("cron")
+	}
+}
