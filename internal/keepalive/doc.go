@@ -73,7 +73,7 @@
 // environments, owns no goroutines or timers, and reads no clock: callers
 // pass the start and end of each invocation and act on the Windows
 // themselves (the environment manager in package envs). It keeps one
-// rhythm per function name,
-// not per version or per concurrent environment. It persists nothing, so
-// after a restart every function starts again from the default.
+// rhythm per function name, not per version or per concurrent environment.
+// It persists nothing, so after a restart every function starts again from
+// the default.
 package keepalive
