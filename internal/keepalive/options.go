@@ -42,7 +42,7 @@ type Options struct {
 	// and still agree with it. Default 0.15, the paper's ARIMA margin.
 	OOBMargin float64
 	// MaxSamples is how many idle times a function records before all its
-	// counts are halved. Default 500: half a week of a 15-minute timer, four
+	// counts are halved. Default 500: five days of a 15-minute timer, four
 	// hours of a function called every 30 seconds.
 	MaxSamples int
 	// MaxFunctions bounds how many functions are tracked; beyond it the one
