@@ -26,6 +26,7 @@ import (
 	"gust/internal/credentials"
 	"gust/internal/envs"
 	"gust/internal/invoke"
+	"gust/internal/keepalive"
 	"gust/internal/sandbox"
 	"gust/internal/store"
 )
@@ -161,7 +162,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if concurrency < cfg.Concurrency {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
-	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB})
+	environments := envs.NewManager(envs.Options{
+		Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
+	})
 	defer environments.Close()
 
 	ctl := control.New(control.Options{

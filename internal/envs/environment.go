@@ -34,7 +34,8 @@ type Environment struct {
 	state        State
 	initDuration time.Duration // reported once, on the first invocation
 	lastUsed     time.Time
-	provisioned  bool // kept initialised by provisioned concurrency
+	idleUntil    time.Time // an idle environment is unloaded after this
+	provisioned  bool      // kept initialised by provisioned concurrency
 }
 
 // move applies ev under e.mu.

@@ -7,8 +7,17 @@ import (
 	"sync"
 	"time"
 
+	"gust/internal/keepalive"
 	"gust/internal/sandbox"
 )
+
+// KeepAlivePolicy decides, per function, how long an idle environment is
+// kept and whether it is unloaded and pre-warmed before the next expected
+// invocation instead (package keepalive).
+type KeepAlivePolicy interface {
+	Invoked(function string, start, end time.Time)
+	Windows(function string) keepalive.Windows
+}
 
 // ErrClosed is returned once the Manager is shutting down.
 var ErrClosed = errors.New("environment manager is closed")
@@ -23,6 +32,9 @@ type Options struct {
 	Logs        LogSink // may be nil
 	Logger      *slog.Logger
 	IdleTimeout time.Duration // keep-alive of a warm environment
+	// KeepAlive adapts keep-alive per function; nil keeps every idle
+	// environment for IdleTimeout.
+	KeepAlive KeepAlivePolicy
 	// MemoryBudgetMB caps the sum of MemorySize over all environments on
 	// this node (0 = unlimited): a function's memory limit is what it may
 	// use, so the node never admits more than it could hold.
@@ -36,10 +48,12 @@ type Manager struct {
 	log     *slog.Logger
 	idleFor time.Duration
 	budget  int
+	policy  KeepAlivePolicy
 
 	mu          sync.Mutex
 	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
 	provisioned map[string]*provisionedSet
+	prewarms    map[string]prewarm // by function: one scheduled pre-warm each
 	busy        int
 	usedMB      int // MemorySize of every live or starting environment
 	closed      bool
@@ -76,6 +90,8 @@ func NewManager(o Options) *Manager {
 		log:         o.Logger,
 		idleFor:     o.IdleTimeout,
 		budget:      o.MemoryBudgetMB,
+		policy:      o.KeepAlive,
+		prewarms:    map[string]prewarm{},
 		idle:        map[string][]*Environment{},
 		provisioned: map[string]*provisionedSet{},
 		stop:        make(chan struct{}),
@@ -90,6 +106,7 @@ func NewManager(o Options) *Manager {
 // Invoke runs inv in a warm environment for cfg, or in a new one when none
 // is idle. Every concurrent call gets its own environment.
 func (m *Manager) Invoke(ctx context.Context, cfg Config, inv Invocation) (Result, error) {
+	arrived := time.Now()
 	e, err := m.acquire(ctx, cfg, inv.RequestID)
 	var fe *FunctionError
 	if errors.As(err, &fe) {
@@ -100,7 +117,12 @@ func (m *Manager) Invoke(ctx context.Context, cfg Config, inv Invocation) (Resul
 		return Result{}, err
 	}
 	res, err := e.invoke(ctx, inv)
-	m.release(e, err == nil && res.Reusable)
+	w := keepalive.Windows{KeepAlive: m.idleFor}
+	if m.policy != nil {
+		m.policy.Invoked(cfg.Function, arrived, time.Now())
+		w = m.policy.Windows(cfg.Function)
+	}
+	m.release(e, err == nil && res.Reusable, w)
 	return res, err
 }
 
@@ -129,6 +151,8 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		m.mu.Unlock()
 		return nil, ErrClosed
 	}
+	// An invocation before its pre-warm time: the pre-warm is moot.
+	delete(m.prewarms, cfg.Function)
 	var e *Environment
 	if set := m.provisioned[key]; set != nil {
 		e, set.idle = takeIdle(set.idle, &doomed)
@@ -197,19 +221,32 @@ func (m *Manager) oldestIdle() *Environment {
 	return oldest
 }
 
-func (m *Manager) release(e *Environment, reusable bool) {
+func (m *Manager) release(e *Environment, reusable bool, w keepalive.Windows) {
 	m.mu.Lock()
 	m.busy--
 	key := e.cfg.Key()
+	now := time.Now()
 	if reusable && !m.closed && e.State() == Ready {
-		e.lastUsed = time.Now()
-		if set := m.provisioned[key]; e.provisioned && set != nil && set.alive <= set.want {
+		e.lastUsed = now
+		set := m.provisioned[key]
+		switch {
+		case e.provisioned && set != nil && set.alive <= set.want:
 			set.idle = append(set.idle, e)
-		} else {
+			m.mu.Unlock()
+			return
+		case w.PreWarm == 0 || m.hasIdle(e.cfg.Function):
+			// Keep it loaded for the keep-alive window. (With other idle
+			// environments of the function around, it is not a lone
+			// periodic caller: pre-warming one would not cover the rest.)
+			e.idleUntil = now.Add(w.KeepAlive)
 			m.idle[key] = append(m.idle[key], e)
+			m.mu.Unlock()
+			return
+		default:
+			// Unload now; bring one back just before the next expected
+			// invocation.
+			m.prewarms[e.cfg.Function] = prewarm{cfg: e.cfg, at: now.Add(w.PreWarm), until: now.Add(w.PreWarm + w.KeepAlive)}
 		}
-		m.mu.Unlock()
-		return
 	}
 	m.forgetLocked(e)
 	m.mu.Unlock()
@@ -267,7 +304,7 @@ func (m *Manager) Counts() (idle, busy int) {
 // reap shuts down on-demand environments idle longer than the keep-alive.
 func (m *Manager) reap() {
 	defer m.wg.Done()
-	every := max(m.idleFor/10, 50*time.Millisecond)
+	every := min(max(m.idleFor/10, 50*time.Millisecond), time.Second)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -276,13 +313,13 @@ func (m *Manager) reap() {
 			return
 		case <-t.C:
 		}
-		cutoff := time.Now().Add(-m.idleFor)
+		now := time.Now()
 		var doomed []*Environment
 		m.mu.Lock()
 		for key, list := range m.idle {
 			kept := list[:0]
 			for _, e := range list {
-				if e.lastUsed.Before(cutoff) {
+				if now.After(e.idleUntil) {
 					doomed = append(doomed, e)
 					m.forgetLocked(e)
 				} else {
@@ -295,11 +332,15 @@ func (m *Manager) reap() {
 				m.idle[key] = kept
 			}
 		}
+		due := m.duePrewarms(now)
 		m.mu.Unlock()
 		for _, e := range doomed {
 			e.log.Debug("reaping idle environment")
 		}
 		m.destroyAll(doomed)
+		for _, p := range due {
+			m.startPrewarm(p)
+		}
 	}
 }
 
