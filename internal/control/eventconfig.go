@@ -150,23 +150,10 @@ func (s *Service) PutEventInvokeConfig(ctx context.Context, in EventInvokeConfig
 	if err := s.applyEventConfig(&c, in); err != nil {
 		return EventInvokeConfig{}, err
 	}
-	key := eventConfigKey(name, q)
-	for {
-		rec, err := s.eventConfigs.Get(ctx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			_, err = s.eventConfigs.Create(ctx, key, mustJSON(c))
-		case err == nil:
-			_, err = s.eventConfigs.Update(ctx, key, mustJSON(c), rec.Revision)
-		}
-		if errors.Is(err, store.ErrExists) || errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return EventInvokeConfig{}, fmt.Errorf("storing event invoke config: %w", err)
-		}
-		return c, nil
+	if err := upsert(ctx, s.eventConfigs, eventConfigKey(name, q), mustJSON(c)); err != nil {
+		return EventInvokeConfig{}, fmt.Errorf("storing event invoke config: %w", err)
 	}
+	return c, nil
 }
 
 // UpdateEventInvokeConfig changes the given settings of an existing config.

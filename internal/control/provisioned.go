@@ -82,23 +82,10 @@ func (s *Service) PutProvisionedConcurrency(ctx context.Context, ref, qualifier 
 		return ProvisionedConfig{}, apierror.InvalidParameter("Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [%d].", s.accountConcurrency-res.Total()-MinUnreserved)
 	}
 	c := ProvisionedConfig{Function: name, Qualifier: q, Requested: *n, LastModified: s.now()}
-	key := name + "." + q
-	for {
-		rec, err := s.provisioned.Get(ctx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			_, err = s.provisioned.Create(ctx, key, mustJSON(c))
-		case err == nil:
-			_, err = s.provisioned.Update(ctx, key, mustJSON(c), rec.Revision)
-		}
-		if errors.Is(err, store.ErrExists) || errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return ProvisionedConfig{}, fmt.Errorf("storing provisioned concurrency: %w", err)
-		}
-		return c, nil
+	if err := upsert(ctx, s.provisioned, name+"."+q, mustJSON(c)); err != nil {
+		return ProvisionedConfig{}, fmt.Errorf("storing provisioned concurrency: %w", err)
 	}
+	return c, nil
 }
 
 func hasReservation(r Reservations, name string) bool {
