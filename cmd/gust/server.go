@@ -24,6 +24,7 @@ import (
 	"gust/internal/credentials"
 	"gust/internal/envs"
 	"gust/internal/invoke"
+	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 	"gust/internal/store"
 )
@@ -58,6 +59,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
+	f.StringArrayVar(&cfg.RuntimeInterpreters, "runtime-interpreter", envList("GUST_RUNTIME_INTERPRETERS"), "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable [GUST_RUNTIME_INTERPRETERS, comma-separated]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -67,6 +69,17 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// envList splits a comma-separated variable; unset or empty is none.
+func envList(key string) []string {
+	var out []string
+	for _, v := range strings.Split(os.Getenv(key), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -103,14 +116,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	code := codecache.New(filepath.Join(cfg.DataDir, "code"), st)
 
+	catalogue, err := openRuntimes(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	backend, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
-	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout})
+	environments := envs.NewManager(envs.Options{Backend: backend, Runtimes: catalogue, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout})
 	defer environments.Close()
 
-	ctl := control.New(control.Options{Functions: functions, Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	ctl := control.New(control.Options{Functions: functions, Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	inv := invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Region: cfg.Region, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
@@ -152,6 +169,29 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("http shutdown", "err", err)
 	}
 	return nil
+}
+
+// openRuntimes finds the host's interpreters (running each --version once)
+// and writes the Python and Node.js bootstraps to <data-dir>/runtimes.
+func openRuntimes(ctx context.Context, cfg config.Config, log *slog.Logger) (*runtimes.Catalogue, error) {
+	configured, err := runtimes.ParseInterpreters(cfg.RuntimeInterpreters)
+	if err != nil {
+		return nil, err
+	}
+	interpreters, err := runtimes.Discover(ctx, runtimes.DiscoverOptions{Configured: configured})
+	if err != nil {
+		return nil, fmt.Errorf("finding runtime interpreters: %w", err)
+	}
+	dir, err := runtimes.WriteBootstraps(filepath.Join(cfg.DataDir, "runtimes"))
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, it := range interpreters.Found() {
+		found = append(found, it.Runtime+"="+it.Path)
+	}
+	log.Info("runtime interpreters", "found", strings.Join(found, ","))
+	return &runtimes.Catalogue{Interpreters: interpreters, BootstrapDir: dir}, nil
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

@@ -6,6 +6,8 @@ import (
 	"net"
 	"regexp"
 	"time"
+
+	"gust/internal/runtimes"
 )
 
 // Config is everything a gust server needs to start.
@@ -32,6 +34,11 @@ type Config struct {
 	// IdleTimeout is how long a warm environment waits for its next
 	// invocation before it is shut down. Default 10 minutes.
 	IdleTimeout time.Duration
+	// RuntimeInterpreters name the interpreter of Python and Node.js
+	// runtimes, each "RUNTIME=PATH" (python3.12=/usr/local/bin/python3.12),
+	// instead of searching the host. PATH must be under a directory that
+	// sandboxes show (/usr, /bin, /sbin, /lib, /lib64).
+	RuntimeInterpreters []string
 }
 
 // Default returns the documented defaults.
@@ -76,6 +83,9 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout <= 0 {
 		errs = append(errs, errors.New("idle timeout must be positive"))
+	}
+	if _, err := runtimes.ParseInterpreters(c.RuntimeInterpreters); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

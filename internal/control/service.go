@@ -37,11 +37,19 @@ type CodeWarmer interface {
 	Path(ctx context.Context, sha256hex string) (string, error)
 }
 
+// Runtimes tells which runtimes this node can run (a *runtimes.Catalogue).
+type Runtimes interface {
+	// Available is nil when functions of runtime id can run here, and
+	// otherwise says why not and how to fix it.
+	Available(id string) error
+}
+
 // Options wires a Service.
 type Options struct {
 	Functions Records
 	Code      CodeStore
 	Warmer    CodeWarmer // optional
+	Runtimes  Runtimes   // optional: nil accepts every runtime of the catalogue
 	Region    string
 	AccountID string
 	Logger    *slog.Logger
@@ -53,6 +61,7 @@ type Service struct {
 	functions Records
 	code      CodeStore
 	warmer    CodeWarmer
+	runtimes  Runtimes
 	region    string
 	account   string
 	log       *slog.Logger
@@ -67,7 +76,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{functions: o.Functions, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+	return &Service{functions: o.Functions, code: o.Code, warmer: o.Warmer, runtimes: o.Runtimes, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -142,6 +151,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	f.Logging = withLoggingDefaults(f.Logging, f.Name)
 	if err := firstError(
 		validateRuntime(f.Runtime),
+		s.runtimeAvailable(f.Runtime),
 		validateHandler(f.Runtime, f.Handler),
 		validateDescription(f.Description),
 		validateTimeout(f.Timeout),
@@ -411,9 +421,16 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 		if in.LoggingConfig != nil {
 			f.Logging = withLoggingDefaults(*in.LoggingConfig, f.Name)
 		}
+		// A runtime named in this request must run here; one kept from
+		// before does not block other changes.
+		var available error
+		if in.Runtime != nil {
+			available = s.runtimeAvailable(f.Runtime)
+		}
 		return firstError(
 			validateRole(f.Role),
 			validateRuntime(f.Runtime),
+			available,
 			validateHandler(f.Runtime, f.Handler),
 			validateDescription(f.Description),
 			validateTimeout(f.Timeout),
