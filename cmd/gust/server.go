@@ -105,6 +105,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	catalogue, err := openRuntimes(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, NATSURL: cfg.NATSURL, Logger: log})
 	if err != nil {
 		return fmt.Errorf("opening store: %w", err)
@@ -116,10 +120,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	code := codecache.New(filepath.Join(cfg.DataDir, "code"), st)
 
-	catalogue, err := openRuntimes(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
 	backend, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
 		return err

@@ -7,23 +7,23 @@ import (
 	"strings"
 )
 
-// VisibleRoots are the host directories every sandbox shows read-only at
+// visibleRoots are the host directories every sandbox shows read-only at
 // the same place. An interpreter must live (and resolve) under one of them
 // to run inside a sandbox.
-var VisibleRoots = []string{"/usr", "/bin", "/sbin", "/lib", "/lib64"}
+var visibleRoots = []string{"/usr", "/bin", "/sbin", "/lib", "/lib64"}
 
-// visible refuses a path that a sandbox would not show.
-func visible(path string) error {
+// visible refuses a path that a sandbox showing roots would not show.
+func visible(path string, roots []string) error {
 	if !filepath.IsAbs(path) || filepath.Clean(path) != path {
 		return fmt.Errorf("%q is not a clean absolute path", path)
 	}
-	for _, root := range VisibleRoots {
+	for _, root := range roots {
 		if strings.HasPrefix(path, root+"/") {
 			return nil
 		}
 	}
 	return fmt.Errorf("%s is outside %s, the only host directories a sandbox shows",
-		path, strings.Join(VisibleRoots, ", "))
+		path, strings.Join(roots, ", "))
 }
 
 // ParseInterpreters reads --runtime-interpreter values, each
@@ -50,7 +50,7 @@ func ParseInterpreters(entries []string) (map[string]string, error) {
 			errs = append(errs, fmt.Errorf("runtime interpreter %q: %s is configured twice", e, id))
 			continue
 		}
-		if err := visible(path); err != nil {
+		if err := visible(path, visibleRoots); err != nil {
 			errs = append(errs, fmt.Errorf("runtime interpreter %q: %w", e, err))
 			continue
 		}

@@ -63,7 +63,11 @@ func Discover(ctx context.Context, o DiscoverOptions) (*Interpreters, error) {
 	if o.Probe == nil {
 		o.Probe = RunVersion
 	}
-	d := discovery{ctx: ctx, probe: o.Probe, versions: map[string]probed{}}
+	return discover(o, &discovery{ctx: ctx, probe: o.Probe, roots: visibleRoots, candidates: candidates})
+}
+
+func discover(o DiscoverOptions, d *discovery) (*Interpreters, error) {
+	d.versions = map[string]probed{}
 	in := &Interpreters{found: map[string]Interpreter{}, missing: map[string]string{}}
 	var errs []error
 	for _, r := range catalogue {
@@ -80,7 +84,7 @@ func Discover(ctx context.Context, o DiscoverOptions) (*Interpreters, error) {
 			continue
 		}
 		var tried []string
-		for _, path := range candidates(r) {
+		for _, path := range d.candidates(r) {
 			version, err := d.check(r, path)
 			if err == nil {
 				in.found[r.ID] = Interpreter{Runtime: r.ID, Path: path, Version: version}
@@ -131,22 +135,24 @@ type probed struct {
 }
 
 type discovery struct {
-	ctx      context.Context
-	probe    Prober
-	versions map[string]probed // by resolved path
+	ctx        context.Context
+	probe      Prober
+	roots      []string // what sandboxes show of the host
+	candidates func(Runtime) []string
+	versions   map[string]probed // by resolved path
 }
 
 // check reports whether path is an interpreter for r that sandboxes can
 // run, and its version.
 func (d *discovery) check(r Runtime, path string) (string, error) {
-	if err := visible(path); err != nil {
+	if err := visible(path, d.roots); err != nil {
 		return "", err
 	}
 	resolved, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return "", err // fs.ErrNotExist when missing
 	}
-	if err := visible(resolved); err != nil {
+	if err := visible(resolved, d.roots); err != nil {
 		return "", fmt.Errorf("it resolves to %s: %w", resolved, err)
 	}
 	fi, err := os.Stat(resolved)
