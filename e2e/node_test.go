@@ -16,13 +16,15 @@ import (
 )
 
 // The Node.js tests run e2e/fixtures/nodefn, functions written for Lambda's
-// nodejs runtimes, on the host's node v20.
+// nodejs runtimes, on the host's node (nodejs20.x where it has node 20).
 
 func TestNodeRuntime(t *testing.T) {
+	rt := nodeRuntime(t)
+	major := strings.TrimSuffix(strings.TrimPrefix(rt, "nodejs"), ".x")
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	ctx := gusttest.Context(t)
-	createRuntimeFunction(t, c, "nodefn", "nodejs20.x", "index.handler", fixtureZip(t, "nodefn"), func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "nodefn", rt, "index.handler", fixtureZip(t, "nodefn"), func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(2)
 		in.MemorySize = aws.Int32(256)
 		in.Environment = &types.Environment{Variables: map[string]string{"MY_VAR": "mine"}}
@@ -39,7 +41,7 @@ func TestNodeRuntime(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\tundefined\tINFO\tindex module loaded$`).MatchString(tail) {
 			t.Errorf("init output missing from the cold log tail:\n%s", tail)
 		}
-		if !strings.Contains(tail, "INIT_START Runtime Version: gust.nodejs20.x") || !strings.Contains(tail, "Init Duration: ") {
+		if !strings.Contains(tail, "INIT_START Runtime Version: gust."+rt) || !strings.Contains(tail, "Init Duration: ") {
 			t.Errorf("cold log tail:\n%s", tail)
 		}
 	})
@@ -90,16 +92,16 @@ func TestNodeRuntime(t *testing.T) {
 			t.Errorf("_X_AMZN_TRACE_ID = %q", got.TraceID)
 		}
 		for k, v := range map[string]string{
-			"MY_VAR": "mine", "AWS_EXECUTION_ENV": "AWS_Lambda_nodejs20.x", "_HANDLER": "index.handler",
+			"MY_VAR": "mine", "AWS_EXECUTION_ENV": "AWS_Lambda_" + rt, "_HANDLER": "index.handler",
 			"AWS_LAMBDA_FUNCTION_NAME": "nodefn", "LAMBDA_TASK_ROOT": "/var/task", "LAMBDA_RUNTIME_DIR": "/var/runtime",
-			"NODE_PATH": "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task",
+			"NODE_PATH": "/opt/nodejs/node" + major + "/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task",
 		} {
 			if got.Env[k] != v {
 				t.Errorf("env %s = %q, want %q", k, got.Env[k], v)
 			}
 		}
 		// Node itself searches the layer paths.
-		for _, p := range []string{"/opt/nodejs/node20/node_modules", "/opt/nodejs/node_modules"} {
+		for _, p := range []string{"/opt/nodejs/node" + major + "/node_modules", "/opt/nodejs/node_modules"} {
 			if !slices.Contains(got.GlobalPaths, p) {
 				t.Errorf("module paths %v lack %s", got.GlobalPaths, p)
 			}
@@ -162,9 +164,10 @@ func TestNodeRuntime(t *testing.T) {
 }
 
 func TestNodeTimeoutAndExit(t *testing.T) {
+	rt := nodeRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
-	createRuntimeFunction(t, c, "nodeslow", "nodejs20.x", "index.handler", fixtureZip(t, "nodefn"), func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "nodeslow", rt, "index.handler", fixtureZip(t, "nodefn"), func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(1)
 	})
 	healthy := func() {
@@ -188,6 +191,7 @@ func TestNodeTimeoutAndExit(t *testing.T) {
 }
 
 func TestNodeModuleStyles(t *testing.T) {
+	rt := nodeRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	code := fixtureZip(t, "nodefn")
@@ -195,7 +199,7 @@ func TestNodeModuleStyles(t *testing.T) {
 		{"mjs", "esm.handler", "mjs"},
 		{"typemodule", "typed/src/app.handler", "type-module"},
 	} {
-		createRuntimeFunction(t, c, tc.name, "nodejs20.x", tc.handler, code)
+		createRuntimeFunction(t, c, tc.name, rt, tc.handler, code)
 		var got struct {
 			Style string         `json:"style"`
 			ESM   bool           `json:"esm"`
@@ -206,7 +210,7 @@ func TestNodeModuleStyles(t *testing.T) {
 			t.Errorf("%s: %+v", tc.handler, got)
 		}
 	}
-	createRuntimeFunction(t, c, "cjs", "nodejs20.x", "index.handler", code)
+	createRuntimeFunction(t, c, "cjs", rt, "index.handler", code)
 	var got struct{ CommonJS bool }
 	invokeJSON(t, c, "cjs", map[string]any{"action": "context"}, &got)
 	if !got.CommonJS {
@@ -215,10 +219,11 @@ func TestNodeModuleStyles(t *testing.T) {
 }
 
 func TestNodeCallbackHandlers(t *testing.T) {
+	rt := nodeRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	code := fixtureZip(t, "nodefn")
-	createRuntimeFunction(t, c, "callback", "nodejs20.x", "callback.handler", code, func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "callback", rt, "callback.handler", code, func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(1)
 	})
 	type result struct {
@@ -257,7 +262,7 @@ func TestNodeCallbackHandlers(t *testing.T) {
 
 	// A handler that neither calls back nor returns a promise answers
 	// null once its work is done.
-	createRuntimeFunction(t, c, "silent", "nodejs20.x", "callback.silent", code)
+	createRuntimeFunction(t, c, "silent", rt, "callback.silent", code)
 	res = invokeJSON(t, c, "silent", map[string]any{}, nil)
 	if string(res.Payload) != "null" || len(logLines(logTail(t, res), "silent handler done")) != 1 {
 		t.Errorf("silent handler answered %s:\n%s", res.Payload, logTail(t, res))
@@ -265,6 +270,7 @@ func TestNodeCallbackHandlers(t *testing.T) {
 }
 
 func TestNodeInitErrors(t *testing.T) {
+	rt := nodeRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	code := fixtureZip(t, "nodefn")
@@ -279,7 +285,7 @@ func TestNodeInitErrors(t *testing.T) {
 		{"index", "Runtime.MalformedHandlerName", "Bad handler"},
 	} {
 		name := strings.NewReplacer(".", "-", "/", "-").Replace(tc.handler)
-		createRuntimeFunction(t, c, name, "nodejs20.x", tc.handler, code)
+		createRuntimeFunction(t, c, name, rt, tc.handler, code)
 		for range 2 {
 			fe, tail := invokeFailing(t, c, name, `{}`)
 			if fe.ErrorType != tc.errorType || !strings.HasPrefix(fe.ErrorMessage, tc.message) || len(fe.Trace) == 0 {

@@ -16,13 +16,14 @@ import (
 )
 
 // The Python tests run e2e/fixtures/pyfn, a function written for Lambda's
-// python3.x runtimes, on the host's python3.11.
+// python3.x runtimes, on the host's python3 (python3.11 where it has it).
 
 func TestPythonRuntime(t *testing.T) {
+	rt := pythonRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	ctx := gusttest.Context(t)
-	createRuntimeFunction(t, c, "py", "python3.11", "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "py", rt, "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(2)
 		in.MemorySize = aws.Int32(256)
 		in.Environment = &types.Environment{Variables: map[string]string{"MY_VAR": "mine"}}
@@ -35,7 +36,7 @@ func TestPythonRuntime(t *testing.T) {
 			t.Fatalf("echo = %v", echoed)
 		}
 		tail := logTail(t, res)
-		for _, want := range []string{"INIT_START Runtime Version: gust.python3.11", "app module imported", "Init Duration: "} {
+		for _, want := range []string{"INIT_START Runtime Version: gust." + rt, "app module imported", "Init Duration: "} {
 			if !strings.Contains(tail, want) {
 				t.Errorf("cold log tail lacks %q:\n%s", want, tail)
 			}
@@ -89,7 +90,7 @@ func TestPythonRuntime(t *testing.T) {
 			t.Errorf("_X_AMZN_TRACE_ID = %q", got.TraceID)
 		}
 		for k, v := range map[string]string{
-			"MY_VAR": "mine", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "_HANDLER": "app.handler",
+			"MY_VAR": "mine", "AWS_EXECUTION_ENV": "AWS_Lambda_" + rt, "_HANDLER": "app.handler",
 			"AWS_LAMBDA_FUNCTION_NAME": "py", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "AWS_REGION": "us-east-1",
 			"LAMBDA_TASK_ROOT": "/var/task", "LAMBDA_RUNTIME_DIR": "/var/runtime", "TZ": ":UTC",
 		} {
@@ -100,7 +101,7 @@ func TestPythonRuntime(t *testing.T) {
 		if got.Env["AWS_LAMBDA_RUNTIME_API"] == "" || got.Env["GUST_ACCESS_KEY_ID"] != "" {
 			t.Errorf("runtime API %q, leaked credentials %q", got.Env["AWS_LAMBDA_RUNTIME_API"], got.Env["GUST_ACCESS_KEY_ID"])
 		}
-		wantPath := []string{"/var/task", "/opt/python/lib/python3.11/site-packages", "/opt/python", "/var/runtime"}
+		wantPath := []string{"/var/task", "/opt/python/lib/" + rt + "/site-packages", "/opt/python", "/var/runtime"}
 		if len(got.SysPath) < 4 || !slices.Equal(got.SysPath[:4], wantPath) {
 			t.Errorf("sys.path = %v, want it to start with %v", got.SysPath, wantPath)
 		}
@@ -189,12 +190,13 @@ func TestPythonRuntime(t *testing.T) {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestPythonHandlerInSubPackage(t *testing.T) {
+	rt := pythonRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	code := fixtureZip(t, "pyfn")
 	// Lambda accepts the module path with slashes and with dots.
 	for name, handler := range map[string]string{"slashes": "pkg/sub/mod.handler", "dots": "pkg.sub.mod.handler"} {
-		createRuntimeFunction(t, c, name, "python3.11", handler, code)
+		createRuntimeFunction(t, c, name, rt, handler, code)
 		var got struct {
 			Module, Helper string
 			Event          map[string]any
@@ -207,9 +209,10 @@ func TestPythonHandlerInSubPackage(t *testing.T) {
 }
 
 func TestPythonTimeoutAndExit(t *testing.T) {
+	rt := pythonRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
-	createRuntimeFunction(t, c, "pyslow", "python3.11", "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "pyslow", rt, "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(1)
 	})
 	healthy := func() {
@@ -236,6 +239,7 @@ func TestPythonTimeoutAndExit(t *testing.T) {
 }
 
 func TestPythonInitErrors(t *testing.T) {
+	rt := pythonRuntime(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	code := fixtureZip(t, "pyfn")
@@ -250,7 +254,7 @@ func TestPythonInitErrors(t *testing.T) {
 		{"app", "Runtime.MalformedHandlerName", "Bad handler 'app': "},
 	} {
 		name := strings.NewReplacer(".", "-", "/", "-").Replace(tc.handler)
-		createRuntimeFunction(t, c, name, "python3.11", tc.handler, code)
+		createRuntimeFunction(t, c, name, rt, tc.handler, code)
 		// Every invoke tries init again and reports the same error.
 		for range 2 {
 			fe, tail := invokeFailing(t, c, name, `{}`)

@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,7 +16,68 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"gust/internal/gusttest"
+	"gust/internal/runtimes"
 )
+
+var (
+	hostOnce         sync.Once
+	hostInterpreters *runtimes.Interpreters
+	hostErr          error
+)
+
+// discovered is what the server finds on this host (without
+// --runtime-interpreter).
+func discovered(t testing.TB) *runtimes.Interpreters {
+	t.Helper()
+	hostOnce.Do(func() {
+		hostInterpreters, hostErr = runtimes.Discover(context.Background(), runtimes.DiscoverOptions{})
+	})
+	if hostErr != nil {
+		t.Fatal(hostErr)
+	}
+	return hostInterpreters
+}
+
+// hostInterpreter is the interpreter the tests run functions of family
+// on: preferred's when this host has it, as the server finds them, or else
+// another of the family.
+func hostInterpreter(t testing.TB, family runtimes.Family, preferred string) runtimes.Interpreter {
+	t.Helper()
+	found := discovered(t)
+	if it, err := found.Lookup(preferred); err == nil {
+		return it
+	}
+	for _, it := range found.Found() {
+		if r, _ := runtimes.Lookup(it.Runtime); r.Family == family {
+			return it
+		}
+	}
+	_, err := found.Lookup(preferred)
+	t.Fatalf("this host has no interpreter for any runtime like %s (./test.sh installs python3 and nodejs): %v", preferred, err)
+	return runtimes.Interpreter{}
+}
+
+// pythonRuntime and nodeRuntime are the runtime identifiers the tests use.
+func pythonRuntime(t testing.TB) string {
+	return hostInterpreter(t, runtimes.Python, "python3.11").Runtime
+}
+
+func nodeRuntime(t testing.TB) string { return hostInterpreter(t, runtimes.Node, "nodejs20.x").Runtime }
+
+// missingRuntime picks a runtime of family whose interpreter this host
+// really lacks, searching as the server does.
+func missingRuntime(t *testing.T, family runtimes.Family) string {
+	t.Helper()
+	found := discovered(t)
+	for _, id := range runtimes.IDs() {
+		r, _ := runtimes.Lookup(id)
+		if _, err := found.Lookup(id); r.Family == family && errors.Is(err, runtimes.ErrNoInterpreter) {
+			return id
+		}
+	}
+	t.Skipf("this host has an interpreter for every runtime of family %d", family)
+	return ""
+}
 
 // fixtureZip zips the files under e2e/fixtures/<name>.
 func fixtureZip(t testing.TB, name string) []byte {

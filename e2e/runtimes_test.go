@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"errors"
 	"os/exec"
 	"path/filepath"
@@ -16,29 +15,11 @@ import (
 	"gust/internal/runtimes"
 )
 
-// missingRuntime picks a runtime of family whose interpreter this host
-// really lacks, searching as the server does.
-func missingRuntime(t *testing.T, family runtimes.Family) string {
-	t.Helper()
-	found, err := runtimes.Discover(context.Background(), runtimes.DiscoverOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range runtimes.IDs() {
-		r, _ := runtimes.Lookup(id)
-		if _, err := found.Lookup(id); r.Family == family && errors.Is(err, runtimes.ErrNoInterpreter) {
-			return id
-		}
-	}
-	t.Skipf("this host has an interpreter for every runtime of family %d", family)
-	return ""
-}
-
 func TestRuntimeWithoutInterpreterIsRejected(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
 	ctx := gusttest.Context(t)
-	createRuntimeFunction(t, c, "existing", "python3.11", "app.handler", fixtureZip(t, "pyfn"))
+	createRuntimeFunction(t, c, "existing", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"))
 	for _, family := range []runtimes.Family{runtimes.Python, runtimes.Node} {
 		id := missingRuntime(t, family)
 		_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
@@ -85,29 +66,33 @@ func TestRuntimeInterpreterFlag(t *testing.T) {
 		return string(out)
 	}
 	refused := func(args ...string) string { t.Helper(); return refusedWith(nil, args...) }
-	// Paths a sandbox cannot see, and interpreters of another version, are
-	// refused at startup.
+	host := hostInterpreter(t, runtimes.Python, "python3.11")
+	// Paths a sandbox cannot see, interpreters of another version and
+	// missing ones are refused at startup.
 	if out := refused("--runtime-interpreter", python+"=/opt/python/bin/python3"); !strings.Contains(out, "outside /usr, /bin, /sbin, /lib, /lib64") {
 		t.Errorf("a path outside /usr: %s", out)
 	}
-	if out := refused("--runtime-interpreter", python+"=/usr/bin/python3.11"); !strings.Contains(out, "it is Python 3.11") {
+	if out := refused("--runtime-interpreter", python+"="+host.Path); !strings.Contains(out, "it is "+host.Version+", not Python ") {
 		t.Errorf("an interpreter of the wrong version: %s", out)
 	}
-	if out := refused("--runtime-interpreter", "python3.11=/usr/bin/no-such-python"); !strings.Contains(out, "no such file") {
+	if out := refused("--runtime-interpreter", host.Runtime+"=/usr/bin/no-such-python"); !strings.Contains(out, "no such file") {
 		t.Errorf("a missing interpreter: %s", out)
 	}
 	if out := refusedWith([]string{"GUST_RUNTIME_INTERPRETERS=nodejs20.x=/usr/bin/node," + python + "=/srv/python"}); !strings.Contains(out, python+"=/srv/python") {
 		t.Errorf("GUST_RUNTIME_INTERPRETERS was not read: %s", out)
 	}
 
-	// A configured interpreter is used: python3.11 through the python3
-	// symlink.
-	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--runtime-interpreter", "python3.11=/usr/bin/python3"}})
+	// A configured interpreter is used, here through a symlink to it.
+	link := filepath.Join("/usr/bin", filepath.Base(host.Path))
+	if linked, err := filepath.EvalSymlinks("/usr/bin/python3"); err == nil && linked == host.Path {
+		link = "/usr/bin/python3"
+	}
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--runtime-interpreter", host.Runtime + "=" + link}})
 	c := srv.Lambda()
-	createRuntimeFunction(t, c, "configured", "python3.11", "app.handler", fixtureZip(t, "pyfn"))
+	createRuntimeFunction(t, c, "configured", host.Runtime, "app.handler", fixtureZip(t, "pyfn"))
 	var echoed map[string]any
 	invokeJSON(t, c, "configured", map[string]any{"action": "echo", "arg": "configured"}, &echoed)
-	if echoed["arg"] != "configured" || !strings.Contains(srv.Logs(), "python3.11=/usr/bin/python3") {
+	if echoed["arg"] != "configured" || !strings.Contains(srv.Logs(), host.Runtime+"="+link) {
 		t.Errorf("echo = %v; server log:\n%s", echoed, srv.Logs())
 	}
 }
@@ -115,8 +100,8 @@ func TestRuntimeInterpreterFlag(t *testing.T) {
 func TestManagedRuntimesWithoutIsolation(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
 	c := srv.Lambda()
-	createRuntimeFunction(t, c, "plainpy", "python3.11", "app.handler", fixtureZip(t, "pyfn"))
-	createRuntimeFunction(t, c, "plainnode", "nodejs20.x", "index.handler", fixtureZip(t, "nodefn"))
+	createRuntimeFunction(t, c, "plainpy", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"))
+	createRuntimeFunction(t, c, "plainnode", nodeRuntime(t), "index.handler", fixtureZip(t, "nodefn"))
 	for _, fn := range []string{"plainpy", "plainnode"} {
 		var first, second struct {
 			Cwd string            `json:"cwd"`
