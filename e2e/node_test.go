@@ -188,6 +188,11 @@ func TestNodeTimeoutAndExit(t *testing.T) {
 		t.Errorf("process.exit(3): %+v", fe)
 	}
 	healthy()
+	fe, _ = invokeFailing(t, c, "nodeslow", `{"action":"big","n":7000000}`)
+	if fe.ErrorType != "Function.ResponseSizeTooLarge" {
+		t.Errorf("a 7 MB response: %+v", fe)
+	}
+	healthy()
 }
 
 func TestNodeModuleStyles(t *testing.T) {

@@ -176,6 +176,12 @@ func TestPythonRuntime(t *testing.T) {
 		if err := json.Unmarshal(res.Payload, &got); err != nil || got["text"] != "h\u00e9llo \u2713" {
 			t.Errorf("unicode result %s: %v", res.Payload, err)
 		}
+		if res := invokeJSON(t, c, "py", map[string]any{"action": "decimal"}, nil); string(res.Payload) != `{"decimal": 1.5}` {
+			t.Errorf("a Decimal result: %s", res.Payload)
+		}
+		if res := invokeJSON(t, c, "py", map[string]any{"action": "bytes"}, nil); string(res.Payload) != "raw bytes" {
+			t.Errorf("a bytes result: %s", res.Payload)
+		}
 	})
 
 	t.Run("boto3", func(t *testing.T) {
@@ -234,6 +240,11 @@ func TestPythonTimeoutAndExit(t *testing.T) {
 	fe, _ = invokeFailing(t, c, "pyslow", `{"action":"exit","code":3}`)
 	if fe.ErrorType != "Runtime.ExitError" || !strings.Contains(fe.ErrorMessage, "Runtime exited with error: exit status 3") {
 		t.Errorf("sys.exit(3): %+v", fe)
+	}
+	healthy()
+	fe, _ = invokeFailing(t, c, "pyslow", `{"action":"big","n":7000000}`)
+	if fe.ErrorType != "Function.ResponseSizeTooLarge" {
+		t.Errorf("a 7 MB response: %+v", fe)
 	}
 	healthy()
 }
