@@ -97,7 +97,7 @@ function patchConsole() {
 const [apiHost, apiPort] = splitAddress(process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001');
 // Free keep-alive sockets are unreferenced, so they never keep the event
 // loop (and callbackWaitsForEmptyEventLoop) waiting.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 
 function splitAddress(address) {
   const i = address.lastIndexOf(':');
