@@ -151,7 +151,6 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	f.Logging = withLoggingDefaults(f.Logging, f.Name)
 	if err := firstError(
 		validateRuntime(f.Runtime),
-		s.runtimeAvailable(f.Runtime),
 		validateHandler(f.Runtime, f.Handler),
 		validateDescription(f.Description),
 		validateTimeout(f.Timeout),
@@ -164,6 +163,8 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
 		errCodeSource(*in.Code),
+		// Last: the request is valid, but can it run here?
+		s.runtimeAvailable(f.Runtime),
 	); err != nil {
 		return Function{}, err
 	}
@@ -430,7 +431,6 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 		return firstError(
 			validateRole(f.Role),
 			validateRuntime(f.Runtime),
-			available,
 			validateHandler(f.Runtime, f.Handler),
 			validateDescription(f.Description),
 			validateTimeout(f.Timeout),
@@ -438,6 +438,7 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 			validateEphemeral(f.EphemeralStorage),
 			validateEnvironment(f.Environment),
 			validateLogging(f.Logging),
+			available,
 		)
 	})
 }
