@@ -15,10 +15,10 @@ import (
 // The bootstraps Gust writes for its Python and Node.js runtimes. Each
 // runtime's directory becomes /var/runtime in its sandboxes.
 //
-//go:embed python/bootstrap.py node/index.mjs
+//go:embed python/bootstrap.py node/bootstrap.cjs
 var bootstraps embed.FS
 
-var bootstrapFiles = []string{"python/bootstrap.py", "node/index.mjs"}
+var bootstrapFiles = []string{"python/bootstrap.py", "node/bootstrap.cjs"}
 
 // WriteBootstraps writes the embedded bootstraps to a read-only directory
 // under root named by their content hash, and returns that directory. A

@@ -79,10 +79,10 @@ func TestBootstrapsParse(t *testing.T) {
 		}
 	}
 	if node, err := exec.LookPath("node"); err == nil {
-		cmd := exec.Command(node, "--check", filepath.Join(dir, "node", "index.mjs"))
+		cmd := exec.Command(node, "--check", filepath.Join(dir, "node", "bootstrap.cjs"))
 		cmd.Env = []string{}
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("index.mjs does not parse: %v\n%s", err, out)
+			t.Errorf("bootstrap.cjs does not parse: %v\n%s", err, out)
 		}
 	}
 }

@@ -30,7 +30,7 @@ type Launch struct {
 // Where Gust's bootstraps appear inside a sandbox.
 const (
 	pythonBootstrap = "/var/runtime/bootstrap.py"
-	nodeBootstrap   = "/var/runtime/index.mjs"
+	nodeBootstrap   = "/var/runtime/bootstrap.cjs"
 )
 
 // Available returns nil when this node can run runtime id, and otherwise

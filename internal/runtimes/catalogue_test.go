@@ -23,7 +23,7 @@ func TestCatalogueLaunch(t *testing.T) {
 		t.Errorf("python3.11: %+v, %v", l, err)
 	}
 	l, err = c.Launch("nodejs20.x")
-	if err != nil || !slices.Equal(l.Command, []string{node, "/var/runtime/index.mjs"}) || l.RuntimeDir != "/data/runtimes/abc/node" ||
+	if err != nil || !slices.Equal(l.Command, []string{node, "/var/runtime/bootstrap.cjs"}) || l.RuntimeDir != "/data/runtimes/abc/node" ||
 		!slices.Equal(l.Env, []string{"NODE_PATH=/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task"}) {
 		t.Errorf("nodejs20.x: %+v, %v", l, err)
 	}

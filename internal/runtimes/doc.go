@@ -5,7 +5,7 @@
 // zip's own executable, /var/task/bootstrap. The Python (python3.9 to
 // python3.13) and Node.js (nodejs18.x, nodejs20.x, nodejs22.x) runtimes
 // run Gust's own bootstraps, embedded in the binary (python/bootstrap.py,
-// node/index.mjs; standard library and core modules only), on an
+// node/bootstrap.cjs; standard library and core modules only), on an
 // interpreter of the host:
 //
 //   - Discover finds each runtime's interpreter once, at startup: a path
@@ -21,7 +21,7 @@
 //     by their hash under the data directory; each runtime's part is
 //     mounted at /var/runtime.
 //   - Catalogue.Launch gives an environment the command (python3.X -u
-//     /var/runtime/bootstrap.py, node /var/runtime/index.mjs), the
+//     /var/runtime/bootstrap.py, node /var/runtime/bootstrap.cjs), the
 //     directory to mount at /var/runtime and the variables the runtime adds
 //     (NODE_PATH), and Catalogue.Available tells control which identifiers
 //     functions may use here.

@@ -1,21 +1,22 @@
 // Gust's runtime for Lambda's nodejs identifiers.
 //
-// Gust runs it as `node /var/runtime/index.mjs` in every Node.js execution
-// environment. It loads the handler named by _HANDLER once (CommonJS or ES
+// Gust runs it as `node /var/runtime/bootstrap.cjs` in every Node.js
+// execution environment (CommonJS: Node loads it faster than an ES module,
+// and it imports ES module handlers all the same). It loads the handler named by _HANDLER once (CommonJS or ES
 // module), then serves events from the Lambda Runtime API at
 // AWS_LAMBDA_RUNTIME_API until the environment is destroyed, with Lambda's
 // programming model: async and callback handlers,
 // context.callbackWaitsForEmptyEventLoop, the context object, error shapes,
 // console format and fault types. Node.js core modules only.
 
-import fs from 'node:fs';
-import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import util from 'node:util';
+'use strict';
 
-const require = createRequire(import.meta.url);
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const util = require('node:util');
+
 const API_PREFIX = '/2018-06-01/runtime';
 
 // ------------------------------------------------------------------ Errors
@@ -325,18 +326,8 @@ function invoke(headers, body) {
 
 // ------------------------------------------------------------------ Start
 
-patchConsole();
-
 let initializing = true;
-process.on('uncaughtException', (err) => {
-  console.error('Uncaught Exception', formatted(err));
-  failAndExit(err, 129);
-});
-process.on('unhandledRejection', (reason, promise) => {
-  const err = new UnhandledPromiseRejection(reason?.toString(), promise);
-  console.error('Unhandled Promise Rejection', formatted(err));
-  failAndExit(err, 128);
-});
+let handler;
 
 // failAndExit reports an error nothing caught, then ends the runtime:
 // its state is unknown, so Lambda starts afresh.
@@ -347,14 +338,28 @@ function failAndExit(err, code) {
   report.catch(() => {}).then(() => process.exit(code));
 }
 
-let handler;
-try {
-  handler = await loadHandler(taskRoot(), process.env._HANDLER || '');
-} catch (err) {
-  console.error('Uncaught Exception', formatted(err));
-  failAndExit(err, 129);
-}
-if (handler) {
+async function main() {
+  patchConsole();
+  process.on('uncaughtException', (err) => {
+    console.error('Uncaught Exception', formatted(err));
+    failAndExit(err, 129);
+  });
+  process.on('unhandledRejection', (reason, promise) => {
+    const err = new UnhandledPromiseRejection(reason?.toString(), promise);
+    console.error('Unhandled Promise Rejection', formatted(err));
+    failAndExit(err, 128);
+  });
+  try {
+    handler = await loadHandler(taskRoot(), process.env._HANDLER || '');
+  } catch (err) {
+    console.error('Uncaught Exception', formatted(err));
+    failAndExit(err, 129);
+    return;
+  }
   initializing = false;
   scheduleNext();
 }
+
+// /var/runtime is on NODE_PATH: requiring this file must not start a
+// second runtime.
+if (require.main === module) main();
