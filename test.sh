@@ -9,7 +9,12 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v zip >/dev/null || missing+=(zip)
 command -v aws >/dev/null || missing+=(awscli)
-python3 -c 'import boto3' 2>/dev/null || missing+=(python3-boto3)
+# Python and Node.js functions run on the host's /usr/bin/python3.X and
+# node; boto3 must import both in the tests' python3 and in /usr/bin/python3
+# (functions import Debian's python3-boto3).
+[ -x /usr/bin/python3 ] || missing+=(python3)
+[ -x /usr/bin/node ] || [ -x /usr/local/bin/node ] || missing+=(nodejs)
+{ python3 -c 'import boto3' && /usr/bin/python3 -c 'import boto3'; } 2>/dev/null || missing+=(python3-boto3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq

@@ -27,6 +27,7 @@ import (
 	"gust/internal/envs"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 	"gust/internal/store"
 )
@@ -65,6 +66,7 @@ func serverCommand() *cobra.Command {
 	f.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", envDuration("GUST_ASYNC_RETRY_DELAY", cfg.AsyncRetryDelay), "wait before retrying a failed async event [GUST_ASYNC_RETRY_DELAY]")
 	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
 	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
+	f.StringArrayVar(&cfg.RuntimeInterpreters, "runtime-interpreter", envList("GUST_RUNTIME_INTERPRETERS"), "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable [GUST_RUNTIME_INTERPRETERS, comma-separated]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -105,6 +107,17 @@ func nodeMemoryMB() int {
 	return total
 }
 
+// envList splits a comma-separated variable; unset or empty is none.
+func envList(key string) []string {
+	var out []string
+	for _, v := range strings.Split(os.Getenv(key), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func envDuration(key string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
 		return d
@@ -128,6 +141,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	catalogue, err := openRuntimes(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, NATSURL: cfg.NATSURL, Logger: log})
 	if err != nil {
 		return fmt.Errorf("opening store: %w", err)
@@ -163,7 +180,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
 	environments := envs.NewManager(envs.Options{
-		Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		Backend: backend, Runtimes: catalogue, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
 	})
 	defer environments.Close()
@@ -171,7 +188,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
@@ -242,6 +259,29 @@ type invokerFunc func(context.Context, invoke.Request) (invoke.Response, error)
 
 func (f invokerFunc) Invoke(ctx context.Context, r invoke.Request) (invoke.Response, error) {
 	return f(ctx, r)
+}
+
+// openRuntimes finds the host's interpreters (running each --version once)
+// and writes the Python and Node.js bootstraps to <data-dir>/runtimes.
+func openRuntimes(ctx context.Context, cfg config.Config, log *slog.Logger) (*runtimes.Catalogue, error) {
+	configured, err := runtimes.ParseInterpreters(cfg.RuntimeInterpreters)
+	if err != nil {
+		return nil, err
+	}
+	interpreters, err := runtimes.Discover(ctx, runtimes.DiscoverOptions{Configured: configured})
+	if err != nil {
+		return nil, fmt.Errorf("finding runtime interpreters: %w", err)
+	}
+	dir, err := runtimes.WriteBootstraps(filepath.Join(cfg.DataDir, "runtimes"))
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, it := range interpreters.Found() {
+		found = append(found, it.Runtime+"="+it.Path)
+	}
+	log.Info("runtime interpreters", "found", strings.Join(found, ","))
+	return &runtimes.Catalogue{Interpreters: interpreters, BootstrapDir: dir}, nil
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

@@ -6,6 +6,8 @@ import (
 	"net"
 	"regexp"
 	"time"
+
+	"gust/internal/runtimes"
 )
 
 // Config is everything a gust server needs to start.
@@ -45,6 +47,11 @@ type Config struct {
 	// AsyncAckWait is how soon an event whose delivery stopped (a crash)
 	// is handed out again. Default 30 seconds.
 	AsyncAckWait time.Duration
+	// RuntimeInterpreters name the interpreter of Python and Node.js
+	// runtimes, each "RUNTIME=PATH" (python3.12=/usr/local/bin/python3.12),
+	// instead of searching the host. PATH must be under a directory that
+	// sandboxes show (/usr, /bin, /sbin, /lib, /lib64).
+	RuntimeInterpreters []string
 }
 
 // Default returns the documented defaults.
@@ -100,6 +107,9 @@ func (c Config) Validate() error {
 	}
 	if c.AsyncRetryDelay <= 0 || c.AsyncThrottleDelay <= 0 || c.AsyncAckWait < time.Second {
 		errs = append(errs, errors.New("async delays must be positive and the ack wait at least 1s"))
+	}
+	if _, err := runtimes.ParseInterpreters(c.RuntimeInterpreters); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

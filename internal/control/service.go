@@ -35,6 +35,13 @@ type CodeWarmer interface {
 	Path(ctx context.Context, sha256hex string) (string, error)
 }
 
+// Runtimes tells which runtimes this node can run (a *runtimes.Catalogue).
+type Runtimes interface {
+	// Available is nil when functions of runtime id can run here, and
+	// otherwise says why not and how to fix it.
+	Available(id string) error
+}
+
 // Options wires a Service.
 type Options struct {
 	Functions Records
@@ -50,6 +57,7 @@ type Options struct {
 	Settings    Records
 	// AccountConcurrency is the account's concurrency limit (default 1000).
 	AccountConcurrency int
+	Runtimes           Runtimes // optional: nil accepts every runtime of the catalogue
 	Code               CodeStore
 	Warmer             CodeWarmer // optional
 	Region             string
@@ -68,6 +76,7 @@ type Service struct {
 	settings     Records
 
 	accountConcurrency int
+	runtimes           Runtimes
 	code               CodeStore
 	warmer             CodeWarmer
 	region             string
@@ -88,7 +97,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -173,6 +182,8 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
 		errCodeSource(*in.Code),
+		// Last: the request is valid, but can it run here?
+		s.runtimeAvailable(f.Runtime),
 	); err != nil {
 		return Function{}, err
 	}
@@ -440,6 +451,12 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 		if in.LoggingConfig != nil {
 			f.Logging = withLoggingDefaults(*in.LoggingConfig, f.Name)
 		}
+		// A runtime named in this request must run here; one kept from
+		// before does not block other changes.
+		var available error
+		if in.Runtime != nil {
+			available = s.runtimeAvailable(f.Runtime)
+		}
 		return firstError(
 			validateRole(f.Role),
 			validateRuntime(f.Runtime),
@@ -450,6 +467,7 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 			validateEphemeral(f.EphemeralStorage),
 			validateEnvironment(f.Environment),
 			validateLogging(f.Logging),
+			available,
 		)
 	})
 }

@@ -80,6 +80,19 @@ func validateRuntime(id string) error {
 	return apierror.InvalidParameter("Value %s at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [%s] or be a valid ARN", id, strings.Join(runtimes.IDs(), ", "))
 }
 
+// runtimeAvailable refuses a runtime of the catalogue that this node
+// cannot run, saying which interpreter was looked for and how to
+// configure one.
+func (s *Service) runtimeAvailable(id string) error {
+	if s.runtimes == nil {
+		return nil
+	}
+	if err := s.runtimes.Available(id); err != nil {
+		return apierror.InvalidParameter("Runtime %s is not available on this Gust node: %v.", id, err)
+	}
+	return nil
+}
+
 func validateRole(role string) error {
 	if !rolePattern.MatchString(role) {
 		return validationError(role, "role", "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"time"
-
-	"gust/internal/runtimes"
 )
 
 // Config is everything an environment needs from a function's
@@ -37,28 +35,15 @@ func (c Config) provisioned() Config {
 // Key identifies the configuration environments are specialised for.
 func (c Config) Key() string { return c.Function + "\x00" + c.Version + "\x00" + c.RevisionID }
 
-// command is the bootstrap to run for the runtime.
-func (c Config) command() ([]string, error) {
-	r, ok := runtimes.Lookup(c.Runtime)
-	if !ok {
-		return nil, fmt.Errorf("unknown runtime %q", c.Runtime)
-	}
-	switch r.Family {
-	case runtimes.Provided:
-		return []string{"/var/task/bootstrap"}, nil
-	default:
-		return nil, fmt.Errorf("runtime %s has no bootstrap in this build", c.Runtime)
-	}
-}
-
 // environ is the complete environment of the bootstrap: Lambda's reserved
-// variables over the function's own. Nothing comes from the server's
-// environment.
-func (c Config) environ(logStream string) []string {
-	env := make([]string, 0, len(c.Variables)+20)
+// variables and the runtime's own (runtimeEnv) over the function's.
+// Nothing comes from the server's environment.
+func (c Config) environ(logStream string, runtimeEnv []string) []string {
+	env := make([]string, 0, len(c.Variables)+len(runtimeEnv)+20)
 	for k, v := range c.Variables {
 		env = append(env, k+"="+v)
 	}
+	env = append(env, runtimeEnv...)
 	return append(env,
 		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
 		"LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",

@@ -6,7 +6,9 @@
 // Ready ⇄ Invoking → Dead. Every transition not listed there is refused.
 // The Manager keeps idle environments warm for reuse (globals and /tmp
 // persist between invocations), starts new ones when all are busy, and
-// reaps those idle longer than the keep-alive.
+// reaps those idle longer than the keep-alive. How each runtime starts
+// (command, /var/runtime, extra variables) comes from a Launcher, the
+// runtimes catalogue.
 //
 // It does not decide whether an invocation may run (limits live in invoke)
 // and it does not store logs; it hands each environment's output lines to a

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gust/internal/runtimeapi"
+	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 )
 
@@ -67,11 +68,8 @@ func newID() string {
 // runtime asks for its first event. A failure is returned as a
 // *FunctionError when it is the function's fault (Lambda reports those to
 // the caller) and as a plain error otherwise.
-func start(ctx context.Context, backend sandbox.Backend, cfg Config, sink LogSink, log *slog.Logger, requestID string) (*Environment, error) {
-	cmd, err := cfg.command()
-	if err != nil {
-		return nil, err
-	}
+func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runtimes.Launch, sink LogSink, log *slog.Logger, requestID string) (*Environment, error) {
+	var err error
 	id := newID()
 	e := &Environment{
 		cfg:       cfg,
@@ -90,14 +88,15 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, sink LogSin
 	e.logs.platform(fmt.Sprintf("INIT_START Runtime Version: gust.%s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:gust-%s", cfg.Runtime, cfg.Region, cfg.Runtime))
 	began := time.Now()
 	e.inst, err = backend.Create(ctx, sandbox.Spec{
-		ID:       id[:12],
-		CodeDir:  cfg.CodeDir,
-		Command:  cmd,
-		Env:      cfg.environ(e.stream),
-		MemoryMB: cfg.MemoryMB,
-		TmpMB:    cfg.TmpMB,
-		Stdout:   e.logs.w,
-		Stderr:   e.logs.w,
+		ID:         id[:12],
+		CodeDir:    cfg.CodeDir,
+		RuntimeDir: launch.RuntimeDir,
+		Command:    launch.Command,
+		Env:        cfg.environ(e.stream, launch.Env),
+		MemoryMB:   cfg.MemoryMB,
+		TmpMB:      cfg.TmpMB,
+		Stdout:     e.logs.w,
+		Stderr:     e.logs.w,
 	})
 	if err != nil {
 		e.logs.close()

@@ -3,11 +3,13 @@ package envs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"gust/internal/keepalive"
+	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 )
 
@@ -26,10 +28,16 @@ var ErrClosed = errors.New("environment manager is closed")
 // past its memory budget and no idle environment can be given up for it.
 var ErrNoCapacity = errors.New("no memory left on this node for another environment")
 
+// Launcher says how to start each runtime (a *runtimes.Catalogue).
+type Launcher interface {
+	Launch(runtime string) (runtimes.Launch, error)
+}
+
 // Options wires a Manager.
 type Options struct {
 	Backend     sandbox.Backend
-	Logs        LogSink // may be nil
+	Runtimes    Launcher // nil starts the provided runtimes only
+	Logs        LogSink  // may be nil
 	Logger      *slog.Logger
 	IdleTimeout time.Duration // keep-alive of a warm environment
 	// KeepAlive adapts keep-alive per function; nil keeps every idle
@@ -43,12 +51,13 @@ type Options struct {
 
 // Manager owns every environment on this node.
 type Manager struct {
-	backend sandbox.Backend
-	sink    LogSink
-	log     *slog.Logger
-	idleFor time.Duration
-	budget  int
-	policy  KeepAlivePolicy
+	backend  sandbox.Backend
+	runtimes Launcher
+	sink     LogSink
+	log      *slog.Logger
+	idleFor  time.Duration
+	budget   int
+	policy   KeepAlivePolicy
 
 	mu          sync.Mutex
 	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
@@ -84,8 +93,12 @@ func NewManager(o Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Runtimes == nil {
+		o.Runtimes = &runtimes.Catalogue{}
+	}
 	m := &Manager{
 		backend:     o.Backend,
+		runtimes:    o.Runtimes,
 		sink:        o.Logs,
 		log:         o.Logger,
 		idleFor:     o.IdleTimeout,
@@ -174,7 +187,7 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 	}
 	m.busy++
 	m.mu.Unlock()
-	e, err := start(ctx, m.backend, cfg, m.sink, m.log, requestID)
+	e, err := m.start(ctx, cfg, requestID)
 	if err != nil {
 		m.mu.Lock()
 		m.busy--
@@ -183,6 +196,20 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		return nil, err
 	}
 	return e, nil
+}
+
+// start starts a new environment for cfg.
+func (m *Manager) start(ctx context.Context, cfg Config, requestID string) (*Environment, error) {
+	launch, err := m.runtimes.Launch(cfg.Runtime)
+	if errors.Is(err, runtimes.ErrNoInterpreter) {
+		// The function was created on a node that had the interpreter, or
+		// before this one lost it: the caller sees why nothing ran.
+		return nil, platformError(ErrInvalidEntrypoint, requestID, "%v", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("starting runtime %s: %w", cfg.Runtime, err)
+	}
+	return start(ctx, m.backend, cfg, launch, m.sink, m.log, requestID)
 }
 
 // reserveMemory books mb for a new environment, giving up the least

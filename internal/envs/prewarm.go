@@ -52,7 +52,7 @@ func (m *Manager) startPrewarm(p prewarm) {
 	m.destroyAll(doomed)
 	ctx, cancel := context.WithTimeout(context.Background(), InitTimeout)
 	defer cancel()
-	e, err := start(ctx, m.backend, p.cfg, m.sink, m.log, "prewarm")
+	e, err := m.start(ctx, p.cfg, "prewarm")
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err != nil || m.closed {

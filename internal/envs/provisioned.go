@@ -99,7 +99,7 @@ func (m *Manager) provisionOnce(ctx context.Context) {
 	m.mu.Unlock()
 	m.destroyAll(doomed)
 	for _, j := range starts {
-		e, err := start(ctx, m.backend, j.cfg.provisioned(), m.sink, m.log, "provisioning")
+		e, err := m.start(ctx, j.cfg.provisioned(), "provisioning")
 		m.mu.Lock()
 		j.set.starting--
 		if err != nil || m.closed {

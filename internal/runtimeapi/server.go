@@ -168,6 +168,14 @@ func (s *Server) WaitInit(ctx context.Context) error {
 		select {
 		case <-changed:
 		case <-ctx.Done():
+			// A runtime exits right after its init error is accepted; a
+			// context ended by that exit must not hide the error.
+			s.mu.Lock()
+			initErr = s.initErr
+			s.mu.Unlock()
+			if initErr != nil {
+				return initErr
+			}
 			return ctx.Err()
 		case <-s.closed:
 		}

@@ -8,7 +8,9 @@ type Family int
 const (
 	// Provided runtimes run the zip's own executable "bootstrap".
 	Provided Family = iota + 1
+	// Python runtimes run Gust's Python bootstrap on a host python3.X.
 	Python
+	// Node runtimes run Gust's Node.js bootstrap on a host node.
 	Node
 )
 
@@ -16,13 +18,17 @@ const (
 type Runtime struct {
 	ID     string
 	Family Family
+	// Version is the language version the identifier promises: "3.11"
+	// for python3.11, the major version "20" for nodejs20.x, "" for the
+	// provided runtimes.
+	Version string
 }
 
 var catalogue = []Runtime{
-	{"nodejs18.x", Node}, {"nodejs20.x", Node}, {"nodejs22.x", Node},
-	{"provided", Provided}, {"provided.al2", Provided}, {"provided.al2023", Provided},
-	{"python3.9", Python}, {"python3.10", Python}, {"python3.11", Python},
-	{"python3.12", Python}, {"python3.13", Python},
+	{"nodejs18.x", Node, "18"}, {"nodejs20.x", Node, "20"}, {"nodejs22.x", Node, "22"},
+	{"provided", Provided, ""}, {"provided.al2", Provided, ""}, {"provided.al2023", Provided, ""},
+	{"python3.9", Python, "3.9"}, {"python3.10", Python, "3.10"}, {"python3.11", Python, "3.11"},
+	{"python3.12", Python, "3.12"}, {"python3.13", Python, "3.13"},
 }
 
 // Lookup returns the runtime with identifier id.
