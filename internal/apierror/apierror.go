@@ -56,6 +56,11 @@ var statusByType = map[string]int{
 	"MissingAuthenticationTokenException": http.StatusForbidden,
 	"AccessDeniedException":               http.StatusForbidden,
 	"UnknownOperationException":           http.StatusNotFound,
+	// CloudWatch Logs (JSON 1.1; see package doc on statuses).
+	"InvalidParameterException":      http.StatusBadRequest,
+	"SerializationException":         http.StatusBadRequest,
+	"ResourceAlreadyExistsException": http.StatusBadRequest,
+	"ServiceUnavailableException":    http.StatusServiceUnavailable,
 }
 
 func newf(typ, format string, args []any) *Error {
