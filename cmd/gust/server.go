@@ -10,13 +10,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"gust/internal/api/awsjson"
 	"gust/internal/api/lambda"
+	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
 	"gust/internal/codecache"
 	"gust/internal/config"
@@ -26,6 +29,7 @@ import (
 	"gust/internal/invoke"
 	"gust/internal/sandbox"
 	"gust/internal/store"
+	"gust/internal/telemetry/logstore"
 )
 
 func serverCommand() *cobra.Command {
@@ -58,6 +62,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
+	f.IntVar(&cfg.LogBuffer, "log-buffer", envInt("GUST_LOG_BUFFER", cfg.LogBuffer), "function log lines queued for the log store before lines are dropped [GUST_LOG_BUFFER]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -65,6 +70,13 @@ func serverCommand() *cobra.Command {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v
+	}
+	return def
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
 	}
 	return def
 }
@@ -107,15 +119,23 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout})
+	logStore := logstore.New(st)
+	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
+	defer logWriter.Close() // after the environments: their last lines are stored
+	var sink envs.LogSink = logWriter
+	if log.Enabled(ctx, slog.LevelDebug) {
+		sink = teeSink{logWriter, slogSink{log}}
+	}
+	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout})
 	defer environments.Close()
 
 	ctl := control.New(control.Options{Functions: functions, Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	inv := invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Region: cfg.Region, Logger: log})
+	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
-		Verifier:        &sigv4.Verifier{Lookup: singleKey(creds)},
+		Verifier:        verifier,
 		AccessKeyID:     creds.AccessKeyID,
 		SecretAccessKey: creds.SecretAccessKey,
 		Logger:          log,
@@ -127,6 +147,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 	api.Register(mux)
+	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
+	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+	))
 	mux.HandleFunc("/", lambda.NotFound)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -178,10 +202,18 @@ func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, ge
 	fmt.Print(b.String())
 }
 
-// slogSink writes function output to the server log at debug level until
-// the logs service stores it.
+// slogSink writes function output to the server log at debug level.
 type slogSink struct{ log *slog.Logger }
 
 func (s slogSink) Line(group, stream string, _ time.Time, line string) {
 	s.log.Debug(line, "group", group, "stream", stream)
+}
+
+// teeSink hands every line to each sink.
+type teeSink []envs.LogSink
+
+func (t teeSink) Line(group, stream string, at time.Time, line string) {
+	for _, s := range t {
+		s.Line(group, stream, at, line)
+	}
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// IdleTimeout is how long a warm environment waits for its next
 	// invocation before it is shut down. Default 10 minutes.
 	IdleTimeout time.Duration
+	// LogBuffer is how many function log lines may wait for the log store
+	// before new ones are dropped (and counted). Default 16384.
+	LogBuffer int
 }
 
 // Default returns the documented defaults.
@@ -43,6 +46,7 @@ func Default() Config {
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
+		LogBuffer:   16384,
 	}
 }
 
@@ -76,6 +80,9 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout <= 0 {
 		errs = append(errs, errors.New("idle timeout must be positive"))
+	}
+	if c.LogBuffer <= 0 {
+		errs = append(errs, errors.New("log buffer must be positive"))
 	}
 	return errors.Join(errs...)
 }
