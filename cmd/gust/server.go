@@ -30,6 +30,8 @@ import (
 	"gust/internal/sandbox"
 	"gust/internal/store"
 	"gust/internal/telemetry/logstore"
+	"gust/internal/telemetry/metering"
+	"gust/internal/telemetry/metrics"
 )
 
 func serverCommand() *cobra.Command {
@@ -63,6 +65,9 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.LogBuffer, "log-buffer", envInt("GUST_LOG_BUFFER", cfg.LogBuffer), "function log lines queued for the log store before lines are dropped [GUST_LOG_BUFFER]")
+	f.IntVar(&cfg.MetricsMaxFunctions, "metrics-max-functions", envInt("GUST_METRICS_MAX_FUNCTIONS", cfg.MetricsMaxFunctions), "functions with their own /metrics label; the rest are \"other\" [GUST_METRICS_MAX_FUNCTIONS]")
+	f.Float64Var(&cfg.PriceGBSecond, "price-gb-second", envFloat("GUST_PRICE_GB_SECOND", cfg.PriceGBSecond), "USD per GB-second in /gust/v1/usage [GUST_PRICE_GB_SECOND]")
+	f.Float64Var(&cfg.PricePerMillionRequests, "price-per-million-requests", envFloat("GUST_PRICE_PER_MILLION_REQUESTS", cfg.PricePerMillionRequests), "USD per million requests in /gust/v1/usage [GUST_PRICE_PER_MILLION_REQUESTS]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -77,6 +82,13 @@ func envOr(key, def string) string {
 func envInt(key string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
 		return n
+	}
+	return def
+}
+
+func envFloat(key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return f
 	}
 	return def
 }
@@ -114,6 +126,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening function table: %w", err)
 	}
 	code := codecache.New(filepath.Join(cfg.DataDir, "code"), st)
+	usageJournal, err := st.Stream(ctx, "usage", store.StreamOptions{})
+	if err != nil {
+		return fmt.Errorf("opening usage journal: %w", err)
+	}
+	meter := metering.New(metering.Options{
+		Journal: usageJournal,
+		Prices:  metering.Prices{GBSecond: cfg.PriceGBSecond, PerMillionRequests: cfg.PricePerMillionRequests},
+		Logger:  log,
+	})
+	defer meter.Close() // after the environments: their last invocations are metered
 
 	backend, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
@@ -128,9 +150,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	environments := envs.NewManager(envs.Options{Backend: backend, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout})
 	defer environments.Close()
+	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	ctl := control.New(control.Options{Functions: functions, Code: st, Warmer: code, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	inv := invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Region: cfg.Region, Logger: log})
+	inv := invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Region: cfg.Region, Logger: log, Observer: observers{prom, meter}})
 	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
@@ -138,6 +161,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Verifier:        verifier,
 		AccessKeyID:     creds.AccessKeyID,
 		SecretAccessKey: creds.SecretAccessKey,
+		Usage:           meter,
 		Logger:          log,
 	})
 
@@ -146,6 +170,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
+	mux.Handle("GET /metrics", prom.Handler()) // unauthenticated, like most exporters
 	api.Register(mux)
 	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
@@ -207,6 +232,15 @@ type slogSink struct{ log *slog.Logger }
 
 func (s slogSink) Line(group, stream string, _ time.Time, line string) {
 	s.log.Debug(line, "group", group, "stream", stream)
+}
+
+// observers tells every observer about each invocation.
+type observers []invoke.Observer
+
+func (o observers) Observe(r invoke.Record) {
+	for _, ob := range o {
+		ob.Observe(r)
+	}
 }
 
 // teeSink hands every line to each sink.

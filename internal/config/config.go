@@ -35,6 +35,14 @@ type Config struct {
 	// LogBuffer is how many function log lines may wait for the log store
 	// before new ones are dropped (and counted). Default 16384.
 	LogBuffer int
+	// MetricsMaxFunctions bounds the function label of /metrics: functions
+	// past it are counted as "other". Default 500.
+	MetricsMaxFunctions int
+	// PriceGBSecond and PricePerMillionRequests price metered usage, in
+	// US dollars. Defaults: AWS Lambda's x86 price in us-east-1,
+	// 0.0000166667 and 0.20.
+	PriceGBSecond           float64
+	PricePerMillionRequests float64
 }
 
 // Default returns the documented defaults.
@@ -47,6 +55,10 @@ func Default() Config {
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
 		LogBuffer:   16384,
+
+		MetricsMaxFunctions:     500,
+		PriceGBSecond:           0.0000166667,
+		PricePerMillionRequests: 0.20,
 	}
 }
 
@@ -83,6 +95,12 @@ func (c Config) Validate() error {
 	}
 	if c.LogBuffer <= 0 {
 		errs = append(errs, errors.New("log buffer must be positive"))
+	}
+	if c.MetricsMaxFunctions <= 0 {
+		errs = append(errs, errors.New("metrics max functions must be positive"))
+	}
+	if c.PriceGBSecond < 0 || c.PricePerMillionRequests < 0 {
+		errs = append(errs, errors.New("prices must not be negative"))
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,7 +32,7 @@ type Manager struct {
 
 	mu     sync.Mutex
 	idle   map[string][]*Environment // by Config.Key, most recently used last
-	busy   int
+	busy   map[string]int            // by function
 	closed bool
 
 	wg   sync.WaitGroup
@@ -48,6 +50,7 @@ func NewManager(o Options) *Manager {
 		log:     o.Logger,
 		idleFor: o.IdleTimeout,
 		idle:    map[string][]*Environment{},
+		busy:    map[string]int{},
 		stop:    make(chan struct{}),
 	}
 	m.wg.Add(1)
@@ -89,16 +92,16 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 			m.mu.Lock()
 			continue
 		}
-		m.busy++
+		m.busy[cfg.Function]++
 		m.mu.Unlock()
 		return e, nil
 	}
-	m.busy++
+	m.busy[cfg.Function]++
 	m.mu.Unlock()
 	e, err := start(ctx, m.backend, cfg, m.sink, m.log, requestID)
 	if err != nil {
 		m.mu.Lock()
-		m.busy--
+		m.markIdle(cfg.Function)
 		m.mu.Unlock()
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 
 func (m *Manager) release(e *Environment, reusable bool) {
 	m.mu.Lock()
-	m.busy--
+	m.markIdle(e.cfg.Function)
 	if reusable && !m.closed && e.State() == Ready {
 		e.lastUsed = time.Now()
 		m.idle[e.cfg.Key()] = append(m.idle[e.cfg.Key()], e)
@@ -136,14 +139,56 @@ func (m *Manager) Forget(function string) {
 	}
 }
 
+// markIdle counts one environment of function as no longer busy; m.mu is
+// held.
+func (m *Manager) markIdle(function string) {
+	if m.busy[function]--; m.busy[function] <= 0 {
+		delete(m.busy, function)
+	}
+}
+
 // Counts reports idle and busy environments.
 func (m *Manager) Counts() (idle, busy int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, list := range m.idle {
-		idle += len(list)
+	for _, p := range m.Pools() {
+		idle += p.Idle
+		busy += p.Busy
 	}
-	return idle, m.busy
+	return idle, busy
+}
+
+// Pool counts one function's environments on this node. Busy ones are
+// starting or running an invocation: the function's concurrency.
+type Pool struct {
+	Function   string
+	Idle, Busy int
+}
+
+// Pools reports every function's idle and busy environments, sorted by
+// function.
+func (m *Manager) Pools() []Pool {
+	m.mu.Lock()
+	byFunction := map[string]*Pool{}
+	pool := func(fn string) *Pool {
+		if byFunction[fn] == nil {
+			byFunction[fn] = &Pool{Function: fn}
+		}
+		return byFunction[fn]
+	}
+	for _, list := range m.idle {
+		for _, e := range list {
+			pool(e.cfg.Function).Idle++
+		}
+	}
+	for fn, n := range m.busy {
+		pool(fn).Busy += n
+	}
+	m.mu.Unlock()
+	pools := make([]Pool, 0, len(byFunction))
+	for _, p := range byFunction {
+		pools = append(pools, *p)
+	}
+	slices.SortFunc(pools, func(a, b Pool) int { return strings.Compare(a.Function, b.Function) })
+	return pools
 }
 
 // reap shuts down environments idle longer than the keep-alive.

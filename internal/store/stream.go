@@ -49,6 +49,11 @@ type StreamInfo struct {
 type Message struct {
 	Key  string
 	Data []byte
+	// ID, when set on Append, makes the append idempotent: JetStream
+	// drops a message whose ID it stored within the last two minutes (the
+	// duplicate window), so a batch whose Append failed can be sent again.
+	// Read does not return it.
+	ID   string
 	Seq  uint64
 	Time time.Time
 }
@@ -203,7 +208,11 @@ func (st *Stream) Append(ctx context.Context, msgs []Message) error {
 		if !validToken.MatchString(m.Key) {
 			return fmt.Errorf("appending to stream %q: key %q: %w", st.name, m.Key, ErrInvalidKey)
 		}
-		f, err := st.s.js.PublishAsync(st.subject(m.Key), m.Data, jetstream.WithExpectStream(streamPrefix+st.name))
+		opts := []jetstream.PublishOpt{jetstream.WithExpectStream(streamPrefix + st.name)}
+		if m.ID != "" {
+			opts = append(opts, jetstream.WithMsgID(m.ID))
+		}
+		f, err := st.s.js.PublishAsync(st.subject(m.Key), m.Data, opts...)
 		if err != nil {
 			return fmt.Errorf("appending to stream %q: %w", st.name, mapStreamErr(err))
 		}

@@ -102,6 +102,17 @@ func TestStreamAppendAndRead(t *testing.T) {
 	if err != nil || info.Messages != 6 || info.Bytes == 0 || info.Meta["owner"] != "test" || info.Created.IsZero() {
 		t.Errorf("Info = %+v, %v", info, err)
 	}
+	// Appending a message again with the same ID stores it once.
+	dup := []store.Message{{Key: "k3", Data: []byte("once"), ID: "id-1"}, {Key: "k3", Data: []byte("twice"), ID: "id-2"}}
+	if err := st.Append(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Append(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, st, store.ReadOptions{Keys: []string{"k3"}}); len(got) != 2 {
+		t.Errorf("idempotent append stored %d messages, want 2", len(got))
+	}
 	if err := st.Append(ctx, []store.Message{{Key: "a.b", Data: []byte("x")}}); !errors.Is(err, store.ErrInvalidKey) {
 		t.Errorf("Append with a dotted key: %v", err)
 	}
