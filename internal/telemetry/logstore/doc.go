@@ -13,9 +13,10 @@
 //   - Store is the Appender and the query side, on JetStream through
 //     package store: each log group is one stream (named after a hash of
 //     the group name, which is kept in the stream's metadata), each log
-//     stream one key in it, each event one message holding its timestamp
-//     and text. The stream's sequence number is the event ID and the
-//     position tokens are built from it. A group's retention is the
+//     stream one key in it; the lines of a log stream that arrive in one
+//     batch share a message, each line with its timestamp. An event's ID
+//     is its message's sequence number and its index in the message, and
+//     the position tokens are built from it. A group's retention is the
 //     stream's MaxAge, so JetStream deletes expired events itself; queries
 //     also hide events older than the retention at once.
 //

@@ -53,9 +53,20 @@ const day = 24 * time.Hour
 // Append stores entries in group, creating the group (without retention)
 // when it does not exist, as Lambda does on a function's first line.
 func (s *Store) Append(ctx context.Context, group string, entries []Entry) error {
-	msgs := make([]store.Message, len(entries))
-	for i, e := range entries {
-		msgs[i] = store.Message{Key: key(e.Stream), Data: encode(e)}
+	var msgs []store.Message
+	byStream := map[string][]Entry{}
+	var order []string
+	for _, e := range entries {
+		if _, ok := byStream[e.Stream]; !ok {
+			order = append(order, e.Stream)
+		}
+		byStream[e.Stream] = append(byStream[e.Stream], e)
+	}
+	for _, stream := range order {
+		k := key(stream)
+		for _, data := range pack(byStream[stream]) {
+			msgs = append(msgs, store.Message{Key: k, Data: data})
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		st, err := s.open(ctx, group)
@@ -201,12 +212,16 @@ func (s *Store) Streams(ctx context.Context, group, prefix string) ([]LogStream,
 		if err != nil {
 			return nil, err
 		}
-		firstAt, _, _ := decode(first.Data)
-		lastAt, _, _ := decode(last.Data)
-		if lastAt.Before(cutoff) {
+		firstEvents, ok1 := unpack(first)
+		lastEvents, ok2 := unpack(last)
+		if !ok1 || !ok2 {
 			continue
 		}
-		streams = append(streams, LogStream{Name: name, FirstEvent: firstAt, LastEvent: lastAt, LastIngestion: last.Time})
+		lastEvent := lastEvents[len(lastEvents)-1]
+		if lastEvent.Time.Before(cutoff) {
+			continue
+		}
+		streams = append(streams, LogStream{Name: name, FirstEvent: firstEvents[0].Time, LastEvent: lastEvent.Time, LastIngestion: last.Time})
 	}
 	slices.SortFunc(streams, func(a, b LogStream) int { return strings.Compare(a.Name, b.Name) })
 	return streams, nil
@@ -308,12 +323,6 @@ func (s *Store) prepare(ctx context.Context, q Query) (*store.Stream, []string, 
 	return st, keys, start, nil
 }
 
-func toEvent(m store.Message) (Event, bool) {
-	at, msg, ok := decode(m.Data)
-	name, ok2 := streamOfKey(m.Key)
-	return Event{ID: m.Seq, Stream: name, Time: at, Ingested: m.Time, Message: msg}, ok && ok2
-}
-
 // Scan returns the query's events in ID order (the order they were
 // stored, which is time order for each environment), from q.From on.
 func (s *Store) Scan(ctx context.Context, q Query) (Page, error) {
@@ -325,7 +334,7 @@ func (s *Store) Scan(ctx context.Context, q Query) (Page, error) {
 	if keys != nil && len(keys) == 0 {
 		return page, nil
 	}
-	ro := store.ReadOptions{Keys: keys, FromSeq: q.From}
+	ro := store.ReadOptions{Keys: keys, FromSeq: q.From >> idBits}
 	if q.From == 0 && !start.IsZero() {
 		ro.FromTime = start.Add(-storeLag)
 	}
@@ -335,16 +344,20 @@ func (s *Store) Scan(ctx context.Context, q Query) (Page, error) {
 		if !q.End.IsZero() && m.Time.After(q.End.Add(storeLag)) {
 			return false // nothing later can have been printed before End
 		}
-		if ev, ok := toEvent(m); ok && q.selects(ev, start) {
+		events, _ := unpack(m)
+		for _, ev := range events {
+			if ev.ID < q.From || !q.selects(ev, start) {
+				continue
+			}
 			if len(page.Events) == limit || size+ev.Size() > maxBytes {
-				page.Next = m.Seq
+				page.Next = ev.ID
 				return false
 			}
 			page.Events = append(page.Events, ev)
 			size += ev.Size()
 		}
-		if examined++; examined >= scanBudget {
-			page.Next = m.Seq + 1
+		if examined += len(events); examined >= scanBudget {
+			page.Next = eventID(m.Seq+1, 0)
 			return false
 		}
 		return true
@@ -375,18 +388,20 @@ func (s *Store) Tail(ctx context.Context, q Query, before uint64) ([]Event, erro
 		ro.FromTime = start.Add(-storeLag)
 	}
 	err = st.Read(ctx, ro, func(m store.Message) bool {
-		if before != 0 && m.Seq >= before {
-			return false
-		}
-		ev, ok := toEvent(m)
-		if !ok || !q.selects(ev, start) {
-			return true
-		}
-		events = append(events, ev)
-		size += ev.Size()
-		for len(events) > limit || size > maxBytes {
-			size -= events[0].Size()
-			events = events[1:]
+		unpacked, _ := unpack(m)
+		for _, ev := range unpacked {
+			if before != 0 && ev.ID >= before {
+				return false
+			}
+			if !q.selects(ev, start) {
+				continue
+			}
+			events = append(events, ev)
+			size += ev.Size()
+			for len(events) > limit || size > maxBytes {
+				size -= events[0].Size()
+				events = events[1:]
+			}
 		}
 		return true
 	})

@@ -101,28 +101,65 @@ func (w *Writer) Close() error {
 	return nil
 }
 
+// lingerFor is how long the Writer gathers lines before storing them
+// while lines keep coming. The lines of several invocations then share a
+// batch, and each log stream's share of it one JetStream message. Just as
+// important, it never waits on the queue while busy, so a line never has
+// to wake the Writer: that wake-up would land on the invocation's path.
+// Lines become readable that much later.
+const lingerFor = 5 * time.Millisecond
+
 func (w *Writer) run() {
 	defer close(w.done)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	batch := make([]queued, 0, maxBatch)
+	linger := time.NewTimer(lingerFor)
+	linger.Stop()
 	for {
+		// Idle: the first line wakes the Writer.
 		select {
 		case q := <-w.q:
-			batch = w.fill(append(batch[:0], q))
-			w.flush(ctx, batch)
+			batch = append(batch[:0], q)
 		case <-w.stop:
-			// Lines queued before Close are stored, within a bound.
-			t := time.AfterFunc(closeTimeout, cancel)
-			defer t.Stop()
-			for {
-				batch = w.fill(batch[:0])
-				if len(batch) == 0 {
+			w.drain(ctx, cancel, batch[:0])
+			return
+		}
+		// Busy: store what gathered every lingerFor until a round finds
+		// nothing new (or, with a full batch, at once).
+		for {
+			if len(batch) < maxBatch {
+				linger.Reset(lingerFor)
+				select {
+				case <-linger.C:
+				case <-w.stop:
+					linger.Stop()
+					w.drain(ctx, cancel, batch)
 					return
 				}
-				w.flush(ctx, batch)
 			}
+			batch = w.fill(batch)
+			if len(batch) == 0 {
+				break
+			}
+			w.flush(ctx, batch)
+			batch = batch[:0]
 		}
+	}
+}
+
+// drain stores batch and every line still queued, for at most
+// closeTimeout.
+func (w *Writer) drain(ctx context.Context, cancel context.CancelFunc, batch []queued) {
+	t := time.AfterFunc(closeTimeout, cancel)
+	defer t.Stop()
+	for {
+		batch = w.fill(batch)
+		if len(batch) == 0 {
+			return
+		}
+		w.flush(ctx, batch)
+		batch = batch[:0]
 	}
 }
 
