@@ -9,7 +9,8 @@
 // increments to a JetStream stream every few seconds and at Close, so usage
 // survives restarts; a crash (kill -9) loses at most the last interval. A
 // batch that could not be stored is sent again with the same message IDs,
-// so JetStream keeps each increment once even if part of it got through.
+// so JetStream keeps each increment once even if part of it got through
+// (within its two-minute duplicate window).
 // Sums are kept as integers (requests, milliseconds, MB·milliseconds), so
 // GB-seconds are exact up to the final division. Several nodes append
 // their own increments to the same stream and Usage adds them all up, plus

@@ -124,6 +124,10 @@ func (m *Meter) Observe(r invoke.Record) {
 	m.mu.Unlock()
 }
 
+// flushTimeout bounds one attempt to store increments; a failed attempt
+// is retried at the next flush.
+const flushTimeout = 10 * time.Second
+
 func (m *Meter) run(every time.Duration) {
 	defer close(m.done)
 	t := time.NewTicker(every)
@@ -131,9 +135,11 @@ func (m *Meter) run(every time.Duration) {
 	for {
 		select {
 		case <-t.C:
-			m.flush(context.Background())
+			ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+			m.flush(ctx)
+			cancel()
 		case <-m.stop:
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 			m.flush(ctx)
 			cancel()
 			return
