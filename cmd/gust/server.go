@@ -17,7 +17,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gust/internal/api/awsjson"
 	"gust/internal/api/lambda"
+	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
 	"gust/internal/async"
 	"gust/internal/codecache"
@@ -30,6 +32,9 @@ import (
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 	"gust/internal/store"
+	"gust/internal/telemetry/logstore"
+	"gust/internal/telemetry/metering"
+	"gust/internal/telemetry/metrics"
 )
 
 func serverCommand() *cobra.Command {
@@ -67,6 +72,10 @@ func serverCommand() *cobra.Command {
 	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
 	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
 	f.StringArrayVar(&cfg.RuntimeInterpreters, "runtime-interpreter", envList("GUST_RUNTIME_INTERPRETERS"), "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable [GUST_RUNTIME_INTERPRETERS, comma-separated]")
+	f.IntVar(&cfg.LogBuffer, "log-buffer", envInt("GUST_LOG_BUFFER", cfg.LogBuffer), "function log lines queued for the log store before lines are dropped [GUST_LOG_BUFFER]")
+	f.IntVar(&cfg.MetricsMaxFunctions, "metrics-max-functions", envInt("GUST_METRICS_MAX_FUNCTIONS", cfg.MetricsMaxFunctions), "functions with their own /metrics label; the rest are \"other\" [GUST_METRICS_MAX_FUNCTIONS]")
+	f.Float64Var(&cfg.PriceGBSecond, "price-gb-second", envFloat("GUST_PRICE_GB_SECOND", cfg.PriceGBSecond), "USD per GB-second in /gust/v1/usage [GUST_PRICE_GB_SECOND]")
+	f.Float64Var(&cfg.PricePerMillionRequests, "price-per-million-requests", envFloat("GUST_PRICE_PER_MILLION_REQUESTS", cfg.PricePerMillionRequests), "USD per million requests in /gust/v1/usage [GUST_PRICE_PER_MILLION_REQUESTS]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -118,6 +127,13 @@ func envList(key string) []string {
 	return out
 }
 
+func envFloat(key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return f
+	}
+	return def
+}
+
 func envDuration(key string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
 		return d
@@ -167,10 +183,27 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	code := codecache.New(filepath.Join(cfg.DataDir, "code"), st)
+	usageJournal, err := st.Stream(ctx, "usage", store.StreamOptions{})
+	if err != nil {
+		return fmt.Errorf("opening usage journal: %w", err)
+	}
+	meter := metering.New(metering.Options{
+		Journal: usageJournal,
+		Prices:  metering.Prices{GBSecond: cfg.PriceGBSecond, PerMillionRequests: cfg.PricePerMillionRequests},
+		Logger:  log,
+	})
+	defer meter.Close() // after the environments: their last invocations are metered
 
 	backend, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
 		return err
+	}
+	logStore := logstore.New(st)
+	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
+	defer logWriter.Close() // after the environments: their last lines are stored
+	var sink envs.LogSink = logWriter
+	if log.Enabled(ctx, slog.LevelDebug) {
+		sink = teeSink{logWriter, slogSink{log}}
 	}
 	budgetMB := nodeMemoryMB() * 9 / 10
 	// The account limit never promises more environments than the node's
@@ -180,10 +213,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
 	environments := envs.NewManager(envs.Options{
-		Backend: backend, Runtimes: catalogue, Logger: log, Logs: slogSink{log}, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
 	})
 	defer environments.Close()
+	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
@@ -198,13 +232,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}})
+	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
-		Verifier:        &sigv4.Verifier{Lookup: singleKey(creds)},
+		Verifier:        verifier,
 		AccessKeyID:     creds.AccessKeyID,
 		SecretAccessKey: creds.SecretAccessKey,
+		Usage:           meter,
 		Logger:          log,
 	})
 
@@ -213,7 +249,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
+	mux.Handle("GET /metrics", prom.Handler()) // unauthenticated, like most exporters
 	api.Register(mux)
+	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
+	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+	))
 	mux.HandleFunc("/", lambda.NotFound)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -308,10 +349,27 @@ func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, ge
 	fmt.Print(b.String())
 }
 
-// slogSink writes function output to the server log at debug level until
-// the logs service stores it.
+// slogSink writes function output to the server log at debug level.
 type slogSink struct{ log *slog.Logger }
 
 func (s slogSink) Line(group, stream string, _ time.Time, line string) {
 	s.log.Debug(line, "group", group, "stream", stream)
+}
+
+// observers tells every observer about each invocation.
+type observers []invoke.Observer
+
+func (o observers) Observe(r invoke.Record) {
+	for _, ob := range o {
+		ob.Observe(r)
+	}
+}
+
+// teeSink hands every line to each sink.
+type teeSink []envs.LogSink
+
+func (t teeSink) Line(group, stream string, at time.Time, line string) {
+	for _, s := range t {
+		s.Line(group, stream, at, line)
+	}
 }

@@ -57,6 +57,11 @@ var statusByType = map[string]int{
 	"AccessDeniedException":                         http.StatusForbidden,
 	"UnknownOperationException":                     http.StatusNotFound,
 	"ProvisionedConcurrencyConfigNotFoundException": http.StatusNotFound,
+	// CloudWatch Logs (JSON 1.1; see package doc on statuses).
+	"InvalidParameterException":      http.StatusBadRequest,
+	"SerializationException":         http.StatusBadRequest,
+	"ResourceAlreadyExistsException": http.StatusBadRequest,
+	"ServiceUnavailableException":    http.StatusServiceUnavailable,
 }
 
 func newf(typ, format string, args []any) *Error {

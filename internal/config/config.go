@@ -52,6 +52,17 @@ type Config struct {
 	// instead of searching the host. PATH must be under a directory that
 	// sandboxes show (/usr, /bin, /sbin, /lib, /lib64).
 	RuntimeInterpreters []string
+	// LogBuffer is how many function log lines may wait for the log store
+	// before new ones are dropped (and counted). Default 16384.
+	LogBuffer int
+	// MetricsMaxFunctions bounds the function label of /metrics: functions
+	// past it are counted as "other". Default 500.
+	MetricsMaxFunctions int
+	// PriceGBSecond and PricePerMillionRequests price metered usage, in
+	// US dollars. Defaults: AWS Lambda's x86 price in us-east-1,
+	// 0.0000166667 and 0.20.
+	PriceGBSecond           float64
+	PricePerMillionRequests float64
 }
 
 // Default returns the documented defaults.
@@ -68,6 +79,11 @@ func Default() Config {
 		AsyncRetryDelay:    time.Minute,
 		AsyncThrottleDelay: time.Second,
 		AsyncAckWait:       30 * time.Second,
+		LogBuffer:          16384,
+
+		MetricsMaxFunctions:     500,
+		PriceGBSecond:           0.0000166667,
+		PricePerMillionRequests: 0.20,
 	}
 }
 
@@ -110,6 +126,15 @@ func (c Config) Validate() error {
 	}
 	if _, err := runtimes.ParseInterpreters(c.RuntimeInterpreters); err != nil {
 		errs = append(errs, err)
+	}
+	if c.LogBuffer <= 0 {
+		errs = append(errs, errors.New("log buffer must be positive"))
+	}
+	if c.MetricsMaxFunctions <= 0 {
+		errs = append(errs, errors.New("metrics max functions must be positive"))
+	}
+	if c.PriceGBSecond < 0 || c.PricePerMillionRequests < 0 {
+		errs = append(errs, errors.New("prices must not be negative"))
 	}
 	return errors.Join(errs...)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,8 +65,8 @@ type Manager struct {
 	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
 	provisioned map[string]*provisionedSet
 	prewarms    map[string]prewarm // by function: one scheduled pre-warm each
-	busy        int
-	usedMB      int // MemorySize of every live or starting environment
+	busy        map[string]int     // by function: starting or invoking
+	usedMB      int                // MemorySize of every live or starting environment
 	closed      bool
 
 	wg      sync.WaitGroup
@@ -107,6 +109,7 @@ func NewManager(o Options) *Manager {
 		prewarms:    map[string]prewarm{},
 		idle:        map[string][]*Environment{},
 		provisioned: map[string]*provisionedSet{},
+		busy:        map[string]int{},
 		stop:        make(chan struct{}),
 		changed:     make(chan struct{}, 1),
 	}
@@ -177,7 +180,7 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		m.forgetLocked(d)
 	}
 	if e != nil {
-		m.busy++
+		m.busy[cfg.Function]++
 		m.mu.Unlock()
 		return e, nil
 	}
@@ -185,12 +188,12 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		m.mu.Unlock()
 		return nil, ErrNoCapacity
 	}
-	m.busy++
+	m.busy[cfg.Function]++
 	m.mu.Unlock()
 	e, err := m.start(ctx, cfg, requestID)
 	if err != nil {
 		m.mu.Lock()
-		m.busy--
+		m.markIdle(cfg.Function)
 		m.usedMB -= cfg.MemoryMB
 		m.mu.Unlock()
 		return nil, err
@@ -250,7 +253,7 @@ func (m *Manager) oldestIdle() *Environment {
 
 func (m *Manager) release(e *Environment, reusable bool, w keepalive.Windows) {
 	m.mu.Lock()
-	m.busy--
+	m.markIdle(e.cfg.Function)
 	key := e.cfg.Key()
 	now := time.Now()
 	if reusable && !m.closed && e.State() == Ready {
@@ -315,17 +318,61 @@ func (m *Manager) Forget(function string) {
 	m.destroyAll(doomed)
 }
 
+// markIdle counts one environment of function as no longer busy; m.mu is
+// held.
+func (m *Manager) markIdle(function string) {
+	if m.busy[function]--; m.busy[function] <= 0 {
+		delete(m.busy, function)
+	}
+}
+
 // Counts reports idle and busy environments.
 func (m *Manager) Counts() (idle, busy int) {
+	for _, p := range m.Pools() {
+		idle += p.Idle
+		busy += p.Busy
+	}
+	return idle, busy
+}
+
+// Pool counts one function's environments on this node. Busy ones are
+// starting or running an invocation: the function's concurrency.
+type Pool struct {
+	Function   string
+	Idle, Busy int
+}
+
+// Pools reports every function's idle and busy environments, sorted by
+// function.
+func (m *Manager) Pools() []Pool {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	byFunction := map[string]*Pool{}
+	pool := func(fn string) *Pool {
+		if byFunction[fn] == nil {
+			byFunction[fn] = &Pool{Function: fn}
+		}
+		return byFunction[fn]
+	}
 	for _, list := range m.idle {
-		idle += len(list)
+		for _, e := range list {
+			pool(e.cfg.Function).Idle++
+		}
 	}
 	for _, set := range m.provisioned {
-		idle += len(set.idle)
+		for _, e := range set.idle {
+			pool(e.cfg.Function).Idle++
+		}
 	}
-	return idle, m.busy
+	for fn, n := range m.busy {
+		pool(fn).Busy += n
+	}
+	m.mu.Unlock()
+	pools := make([]Pool, 0, len(byFunction))
+	for _, p := range byFunction {
+		pools = append(pools, *p)
+	}
+	slices.SortFunc(pools, func(a, b Pool) int { return strings.Compare(a.Function, b.Function) })
+	return pools
 }
 
 // reap shuts down on-demand environments idle longer than the keep-alive.

@@ -1,7 +1,7 @@
 // Package store is Gust's only door to NATS and JetStream.
 //
 // It owns the NATS connection (and, by default, an embedded nats-server with
-// JetStream whose files live in <DataDir>/jetstream) and offers the three
+// JetStream whose files live in <DataDir>/jetstream) and offers the four
 // kinds of state the rest of Gust needs:
 //
 //   - Tables: JetStream key-value buckets (named "gust_"+name) with
@@ -12,6 +12,10 @@
 //     anything else (ARNs, colons) themselves.
 //   - Code: deployment packages in a JetStream object store, keyed by the
 //     lowercase hex SHA-256 of their bytes, so equal packages are stored once.
+//   - Streams: append-only JetStream streams (named "gust_"+name) of
+//     messages filed under keys, numbered by JetStream and deleted by it
+//     once older than the stream's MaxAge; read forward from a sequence or
+//     a time. Logs and the usage ledger live in streams.
 //   - The raw connection (Conn, JetStream) for packages that need streams or
 //     request/reply.
 //

@@ -31,7 +31,9 @@ type Options struct {
 	// AccessKeyID and SecretAccessKey sign the presigned Code.Location URLs.
 	AccessKeyID     string
 	SecretAccessKey string
-	Logger          *slog.Logger
+	// Usage answers GET /gust/v1/usage; optional.
+	Usage  Usage
+	Logger *slog.Logger
 }
 
 // API serves the Lambda REST API.
@@ -41,6 +43,7 @@ type API struct {
 	verifier *sigv4.Verifier
 	keyID    string
 	secret   string
+	usage    Usage
 	log      *slog.Logger
 }
 
@@ -49,7 +52,7 @@ func New(o Options) *API {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, log: o.Logger}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit

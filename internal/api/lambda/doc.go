@@ -5,5 +5,7 @@
 //
 // It holds no business logic: validation and storage live in control,
 // running functions in invoke. router.go lists every route; each operation
-// has its own file.
+// has its own file. Gust's own routes under /gust/v1/ (the code download
+// behind GetFunction's Code.Location, metered usage) are served the same
+// way and signed for the service "lambda".
 package lambda

@@ -50,6 +50,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, handle: a.untagResource}},
 		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, handle: a.listTags}},
 		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
+		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
 	}
 	for _, rt := range routes {
 		op := rt.op

@@ -1,0 +1,176 @@
+package awsjson
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"gust/internal/api/sigv4"
+	"gust/internal/apierror"
+)
+
+// Handler answers one operation: it gets the raw request body and returns
+// the value to encode as the response.
+type Handler func(ctx context.Context, body []byte) (any, error)
+
+// Op adapts a typed operation: the body is decoded into In (an empty body
+// is an empty object; a malformed one is SerializationException) and the
+// returned Out is encoded as the response.
+func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Handler {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if len(body) > 0 {
+			if err := json.Unmarshal(body, in); err != nil {
+				return nil, apierror.New("SerializationException", "%v", err)
+			}
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+}
+
+// Service is one JSON 1.1 service.
+type Service struct {
+	// TargetPrefix is what X-Amz-Target starts with, before the dot
+	// ("Logs_20140328").
+	TargetPrefix string
+	// SigningName is the SigV4 service name requests must be signed for
+	// ("logs").
+	SigningName string
+	// Operations by name (the X-Amz-Target part after the dot).
+	Operations map[string]Handler
+	// MaxBody bounds request bodies; default 1 MB.
+	MaxBody int64
+}
+
+// Options wires a Router.
+type Options struct {
+	Verifier *sigv4.Verifier
+	// Fallback answers a POST / without X-Amz-Target.
+	Fallback http.Handler
+	Logger   *slog.Logger
+}
+
+// Router serves POST / for its services.
+type Router struct {
+	verifier *sigv4.Verifier
+	fallback http.Handler
+	log      *slog.Logger
+	services map[string]Service
+}
+
+// New returns a Router for services.
+func New(o Options, services ...Service) *Router {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Fallback == nil {
+		o.Fallback = http.NotFoundHandler()
+	}
+	r := &Router{verifier: o.Verifier, fallback: o.Fallback, log: o.Logger, services: map[string]Service{}}
+	for _, s := range services {
+		if s.MaxBody <= 0 {
+			s.MaxBody = 1 << 20
+		}
+		r.services[s.TargetPrefix] = s
+	}
+	return r
+}
+
+// ServeHTTP dispatches one call.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" {
+		rt.fallback.ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("X-Amzn-RequestId", newRequestID())
+	prefix, opName, _ := strings.Cut(target, ".")
+	svc, ok := rt.services[prefix]
+	if !ok {
+		writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, svc.MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, apierror.New("InvalidParameterException", "Request must be smaller than %d bytes.", svc.MaxBody))
+		return
+	}
+	if err != nil {
+		writeError(w, apierror.New("SerializationException", "Could not read request body: %v", err))
+		return
+	}
+	if _, err := rt.verifier.Verify(r, body, svc.SigningName); err != nil {
+		writeAuthError(w, err)
+		return
+	}
+	op, ok := svc.Operations[opName]
+	if !ok {
+		writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
+		return
+	}
+	out, err := op(r.Context(), body)
+	if err != nil {
+		e := apierror.As(err)
+		if e.Status() >= 500 {
+			rt.log.Error("operation failed", "target", target, "err", err)
+		}
+		writeError(w, e)
+		return
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		rt.log.Error("encoding response", "target", target, "err", err)
+		writeError(w, apierror.Service("encoding response: %v", err))
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	_, _ = w.Write(b)
+}
+
+const contentType = "application/x-amz-json-1.1"
+
+// errorBody is a JSON 1.1 error.
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	e := apierror.As(err)
+	status := e.Status()
+	if status < 500 {
+		status = http.StatusBadRequest
+	}
+	writeBody(w, status, errorBody{Type: e.Type, Message: e.Message})
+}
+
+func writeAuthError(w http.ResponseWriter, err error) {
+	var se *sigv4.Error
+	if !errors.As(err, &se) {
+		se = &sigv4.Error{Code: sigv4.CodeInvalidSignature, Message: err.Error(), StatusCode: http.StatusForbidden}
+	}
+	writeBody(w, se.StatusCode, errorBody{Type: se.Code, Message: se.Message})
+}
+
+func writeBody(w http.ResponseWriter, status int, v errorBody) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

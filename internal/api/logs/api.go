@@ -1,0 +1,117 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gust/internal/apierror"
+	"gust/internal/telemetry/logstore"
+)
+
+// Store is the log store the API reads; logstore.Store implements it.
+type Store interface {
+	Groups(ctx context.Context) ([]logstore.Group, error)
+	DeleteGroup(ctx context.Context, group string) error
+	SetRetention(ctx context.Context, group string, days int) error
+	Streams(ctx context.Context, group, prefix string) ([]logstore.LogStream, error)
+	Scan(ctx context.Context, q logstore.Query) (logstore.Page, error)
+	Tail(ctx context.Context, q logstore.Query, before uint64) ([]logstore.Event, error)
+}
+
+// Options wires the API.
+type Options struct {
+	Store     Store
+	Region    string // in ARNs
+	AccountID string
+}
+
+// API is the CloudWatch Logs API.
+type API struct {
+	store     Store
+	region    string
+	accountID string
+}
+
+// New returns the API; Service gives its operations to an awsjson.Router.
+func New(o Options) *API {
+	return &API{store: o.Store, region: o.Region, accountID: o.AccountID}
+}
+
+// TargetPrefix and SigningName identify CloudWatch Logs on the wire.
+const (
+	TargetPrefix = "Logs_20140328"
+	SigningName  = "logs"
+)
+
+// storeError turns the store's errors into CloudWatch's.
+func storeError(err error) error {
+	switch {
+	case errors.Is(err, logstore.ErrGroupNotFound):
+		return apierror.NotFound("The specified log group does not exist.")
+	case errors.Is(err, logstore.ErrStreamNotFound):
+		return apierror.NotFound("The specified log stream does not exist.")
+	}
+	return err
+}
+
+func invalid(format string, args ...any) error {
+	return apierror.New("InvalidParameterException", format, args...)
+}
+
+var groupNamePattern = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
+
+func validGroupName(field, name string) error {
+	if name == "" || len(name) > 512 || !groupNamePattern.MatchString(name) {
+		return invalid("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", name, field)
+	}
+	return nil
+}
+
+// groupName resolves logGroupName or logGroupIdentifier (a name or an
+// ARN); exactly one must be given.
+func groupName(name, identifier string) (string, error) {
+	switch {
+	case name != "" && identifier != "":
+		return "", invalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+	case name == "" && identifier == "":
+		return "", invalid("Either logGroupName or logGroupIdentifier must be specified.")
+	case name != "":
+		return name, validGroupName("logGroupName", name)
+	}
+	if rest, ok := strings.CutPrefix(identifier, "arn:"); ok {
+		// arn:aws:logs:region:account:log-group:NAME[:*]
+		parts := strings.SplitN(rest, ":", 6)
+		if len(parts) != 6 || parts[1] != "logs" || !strings.HasPrefix(parts[5], "log-group:") {
+			return "", invalid("Invalid log group ARN %s", identifier)
+		}
+		identifier = strings.TrimSuffix(strings.TrimPrefix(parts[5], "log-group:"), ":*")
+	}
+	return identifier, validGroupName("logGroupIdentifier", identifier)
+}
+
+func checkLimit(limit *int32, max int32) (int, error) {
+	if limit == nil {
+		return 0, nil
+	}
+	if *limit < 1 || *limit > max {
+		return 0, invalid("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and %d", *limit, max)
+	}
+	return int(*limit), nil
+}
+
+func (a *API) groupARN(name string) string {
+	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", a.region, a.accountID, name)
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms *int64) time.Time {
+	if ms == nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(*ms)
+}

@@ -1,0 +1,20 @@
+package logs
+
+import "gust/internal/api/awsjson"
+
+// Service lists every operation, for an awsjson.Router.
+func (a *API) Service() awsjson.Service {
+	return awsjson.Service{
+		TargetPrefix: TargetPrefix,
+		SigningName:  SigningName,
+		Operations: map[string]awsjson.Handler{
+			"DescribeLogGroups":     awsjson.Op(a.describeLogGroups),
+			"DescribeLogStreams":    awsjson.Op(a.describeLogStreams),
+			"GetLogEvents":          awsjson.Op(a.getLogEvents),
+			"FilterLogEvents":       awsjson.Op(a.filterLogEvents),
+			"DeleteLogGroup":        awsjson.Op(a.deleteLogGroup),
+			"PutRetentionPolicy":    awsjson.Op(a.putRetentionPolicy),
+			"DeleteRetentionPolicy": awsjson.Op(a.deleteRetentionPolicy),
+		},
+	}
+}

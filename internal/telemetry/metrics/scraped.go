@@ -1,0 +1,63 @@
+package metrics
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// scraped collects the values read at scrape time: environment pools and
+// log line counters.
+type scraped struct {
+	m     *Metrics
+	pools Pools
+	logs  LogStats
+}
+
+var (
+	concurrentDesc = prometheus.NewDesc("gust_function_concurrent_executions",
+		"Execution environments of the function starting or running an invocation on this node (Lambda's ConcurrentExecutions).",
+		[]string{"function"}, nil)
+	environmentsDesc = prometheus.NewDesc("gust_environments",
+		"Execution environments on this node by function and state (idle: warm and waiting; busy: starting or invoking).",
+		[]string{"function", "state"}, nil)
+	logStoredDesc = prometheus.NewDesc("gust_log_lines_stored_total",
+		"Function log lines stored in the log store.", nil, nil)
+	logDroppedDesc = prometheus.NewDesc("gust_log_lines_dropped_total",
+		"Function log lines lost: queue_full when the log store could not keep up, store_error when it failed.",
+		[]string{"reason"}, nil)
+)
+
+func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
+	ch <- concurrentDesc
+	ch <- environmentsDesc
+	ch <- logStoredDesc
+	ch <- logDroppedDesc
+}
+
+func (s *scraped) Collect(ch chan<- prometheus.Metric) {
+	if s.pools != nil {
+		type counts struct{ idle, busy int }
+		byLabel := map[string]*counts{}
+		var order []string
+		s.m.mu.Lock()
+		for _, p := range s.pools.Pools() {
+			l := s.m.label(p.Function)
+			if byLabel[l] == nil {
+				byLabel[l] = &counts{}
+				order = append(order, l)
+			}
+			byLabel[l].idle += p.Idle
+			byLabel[l].busy += p.Busy
+		}
+		s.m.mu.Unlock()
+		for _, l := range order {
+			c := byLabel[l]
+			ch <- prometheus.MustNewConstMetric(concurrentDesc, prometheus.GaugeValue, float64(c.busy), l)
+			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.idle), l, "idle")
+			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.busy), l, "busy")
+		}
+	}
+	if s.logs != nil {
+		st := s.logs.Stats()
+		ch <- prometheus.MustNewConstMetric(logStoredDesc, prometheus.CounterValue, float64(st.Stored))
+		ch <- prometheus.MustNewConstMetric(logDroppedDesc, prometheus.CounterValue, float64(st.Dropped), "queue_full")
+		ch <- prometheus.MustNewConstMetric(logDroppedDesc, prometheus.CounterValue, float64(st.Failed), "store_error")
+	}
+}
