@@ -60,7 +60,7 @@ func (c *collector) matching(keep func(map[string]any) bool) []map[string]any {
 func (c *collector) waitFor(t *testing.T, what string, n int, keep func(map[string]any) bool) []map[string]any {
 	t.Helper()
 	var got []map[string]any
-	gusttest.WaitFor(t, 60*time.Second, what, func() bool {
+	gusttest.WaitFor(t, 120*time.Second, what, func() bool {
 		got = c.matching(keep)
 		return len(got) >= n
 	})
@@ -274,5 +274,35 @@ func TestAsyncSurvivesCrash(t *testing.T) {
 	t.Logf("%d events accepted, %d runs after the crash (duplicates: %d)", n, runs, runs-n)
 	if runs > 2*n {
 		t.Errorf("%d runs for %d events: duplicates are not rare", runs, n)
+	}
+}
+
+// TestAsyncThrottledUntilMaximumEventAge: with reserved concurrency 0
+// every attempt is throttled; throttles do not count as retries, so the
+// event is retried until its age runs out and then goes to the on-failure
+// destination without ever running.
+func TestAsyncThrottledUntilMaximumEventAge(t *testing.T) {
+	_, c, col := startAsyncServer(t)
+	ctx := gusttest.Context(t)
+	if _, err := c.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("worker"), ReservedConcurrentExecutions: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{
+		FunctionName:             aws.String("worker"),
+		MaximumEventAgeInSeconds: aws.Int32(60),
+		MaximumRetryAttempts:     aws.Int32(0),
+		DestinationConfig:        &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(recorderARN)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invokeEvent(t, c, "worker", `{"action":"report","arg":"throttled"}`)
+	rec := col.waitFor(t, "the event-age record of a throttled event", 1, isRecord("EventAgeExceeded"))[0]
+	if n := len(col.matching(withArg("throttled"))); n != 0 {
+		t.Errorf("a function with reserved concurrency 0 ran %d times", n)
+	}
+	rc := rec["requestContext"].(map[string]any)
+	if rc["approximateInvokeCount"] != float64(0) || rec["responseContext"] != nil {
+		t.Errorf("record of a never-run event = %v / %v", rc, rec["responseContext"])
 	}
 }

@@ -80,9 +80,9 @@ type UpdateFunctionCodeInput struct {
 	Architectures   []string
 }
 
-// UpdateFunctionConfigurationInput is UpdateFunctionConfigurationRequest.
-type UpdateFunctionConfigurationInput struct {
-	FunctionName     string `json:"-"`
+// ConfigPatch is the configuration CreateFunction and
+// UpdateFunctionConfiguration share; nil members leave a value unchanged.
+type ConfigPatch struct {
 	Role             *string
 	Handler          *string
 	Description      *string
@@ -92,7 +92,13 @@ type UpdateFunctionConfigurationInput struct {
 	Runtime          *string
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
-	TracingConfig    *TracingConfig
-	RevisionId       string
+}
+
+// UpdateFunctionConfigurationInput is UpdateFunctionConfigurationRequest.
+type UpdateFunctionConfigurationInput struct {
+	FunctionName string `json:"-"`
+	ConfigPatch
+	TracingConfig *TracingConfig
+	RevisionId    string
 	Unsupported
 }

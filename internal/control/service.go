@@ -138,10 +138,6 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	f := Function{
 		Name:             in.FunctionName,
 		Version:          Latest,
-		Runtime:          in.Runtime,
-		Role:             in.Role,
-		Handler:          in.Handler,
-		Description:      in.Description,
 		Timeout:          DefaultTimeout,
 		MemorySize:       DefaultMemoryMB,
 		EphemeralStorage: DefaultEphemeralMB,
@@ -149,35 +145,21 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		TracingMode:      "PassThrough",
 		Tags:             in.Tags,
 	}
-	if in.Timeout != nil {
-		f.Timeout = *in.Timeout
-	}
-	if in.MemorySize != nil {
-		f.MemorySize = *in.MemorySize
-	}
-	if in.EphemeralStorage != nil {
-		f.EphemeralStorage = in.EphemeralStorage.Size
-	}
-	if in.Environment != nil {
-		f.Environment = in.Environment.Variables
-	}
 	if len(in.Architectures) > 0 {
 		f.Architectures = in.Architectures
 	}
+	logging := LoggingConfig{}
 	if in.LoggingConfig != nil {
-		f.Logging = *in.LoggingConfig
+		logging = *in.LoggingConfig
 	}
-	f.Logging = withLoggingDefaults(f.Logging, f.Name)
+	f.apply(ConfigPatch{
+		Role: &in.Role, Handler: &in.Handler, Description: &in.Description, Runtime: &in.Runtime,
+		Timeout: in.Timeout, MemorySize: in.MemorySize, Environment: in.Environment,
+		EphemeralStorage: in.EphemeralStorage, LoggingConfig: &logging,
+	})
 	if err := firstError(
-		validateRuntime(f.Runtime),
-		validateHandler(f.Runtime, f.Handler),
-		validateDescription(f.Description),
-		validateTimeout(f.Timeout),
-		validateMemory(f.MemorySize),
-		validateEphemeral(f.EphemeralStorage),
-		validateEnvironment(f.Environment),
+		s.validateConfig(f, false),
 		validateArchitectures(in.Architectures),
-		validateLogging(f.Logging),
 		validateTracing(in.TracingConfig),
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
@@ -424,52 +406,60 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 		return Function{}, err
 	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
-		if in.Role != nil {
-			f.Role = *in.Role
-		}
-		if in.Handler != nil {
-			f.Handler = *in.Handler
-		}
-		if in.Description != nil {
-			f.Description = *in.Description
-		}
-		if in.Timeout != nil {
-			f.Timeout = *in.Timeout
-		}
-		if in.MemorySize != nil {
-			f.MemorySize = *in.MemorySize
-		}
-		if in.Environment != nil {
-			f.Environment = in.Environment.Variables
-		}
-		if in.Runtime != nil {
-			f.Runtime = *in.Runtime
-		}
-		if in.EphemeralStorage != nil {
-			f.EphemeralStorage = in.EphemeralStorage.Size
-		}
-		if in.LoggingConfig != nil {
-			f.Logging = withLoggingDefaults(*in.LoggingConfig, f.Name)
-		}
+		f.apply(in.ConfigPatch)
 		// A runtime named in this request must run here; one kept from
 		// before does not block other changes.
-		var available error
-		if in.Runtime != nil {
-			available = s.runtimeAvailable(f.Runtime)
-		}
-		return firstError(
-			validateRole(f.Role),
-			validateRuntime(f.Runtime),
-			validateHandler(f.Runtime, f.Handler),
-			validateDescription(f.Description),
-			validateTimeout(f.Timeout),
-			validateMemory(f.MemorySize),
-			validateEphemeral(f.EphemeralStorage),
-			validateEnvironment(f.Environment),
-			validateLogging(f.Logging),
-			available,
-		)
+		return s.validateConfig(*f, in.Runtime != nil)
 	})
+}
+
+// apply sets the members p names.
+func (f *Function) apply(p ConfigPatch) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&f.Role, p.Role)
+	set(&f.Handler, p.Handler)
+	set(&f.Description, p.Description)
+	set(&f.Runtime, p.Runtime)
+	if p.Timeout != nil {
+		f.Timeout = *p.Timeout
+	}
+	if p.MemorySize != nil {
+		f.MemorySize = *p.MemorySize
+	}
+	if p.Environment != nil {
+		f.Environment = p.Environment.Variables
+	}
+	if p.EphemeralStorage != nil {
+		f.EphemeralStorage = p.EphemeralStorage.Size
+	}
+	if p.LoggingConfig != nil {
+		f.Logging = withLoggingDefaults(*p.LoggingConfig, f.Name)
+	}
+}
+
+// validateConfig checks a function's whole configuration; checkRuntime also
+// asks whether its runtime can run on this node.
+func (s *Service) validateConfig(f Function, checkRuntime bool) error {
+	var available error
+	if checkRuntime {
+		available = s.runtimeAvailable(f.Runtime)
+	}
+	return firstError(
+		validateRole(f.Role),
+		validateRuntime(f.Runtime),
+		validateHandler(f.Runtime, f.Handler),
+		validateDescription(f.Description),
+		validateTimeout(f.Timeout),
+		validateMemory(f.MemorySize),
+		validateEphemeral(f.EphemeralStorage),
+		validateEnvironment(f.Environment),
+		validateLogging(f.Logging),
+		available,
+	)
 }
 
 // Delete removes a function with all its versions, aliases and

@@ -119,7 +119,7 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 		var fe *FunctionError
 		if errors.As(err, &fe) {
 			e.logs.platform(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s", float64(time.Since(began))/float64(time.Millisecond), fe.Type))
-			e.logs.drain(20 * time.Millisecond)
+			e.logs.drain()
 			fe.Log = e.logs.endInvocation()
 		}
 		e.destroy()
@@ -289,7 +289,7 @@ func (e *Environment) finishLog(res *Result, requestID string) {
 	if res.Err != nil && !res.Reusable {
 		report += "Status: " + statusWord(res.Err.Type)
 	}
-	e.logs.drain(20 * time.Millisecond)
+	e.logs.drain()
 	e.logs.platform("END RequestId: " + requestID)
 	e.logs.platform(report)
 	res.Log = e.logs.endInvocation()

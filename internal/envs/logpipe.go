@@ -3,9 +3,8 @@ package envs
 import (
 	"bytes"
 	"os"
-	"runtime"
 	"sync"
-	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -21,20 +20,27 @@ type LogSink interface {
 // logPipe reads an environment's stdout and stderr (one pipe for both, as
 // Lambda interleaves them) line by line, and collects the lines of the
 // current invocation for X-Amz-Log-Result.
+//
+// Every read of the pipe, the reader goroutine's and drain's, happens with
+// readMu held and hands its bytes on before releasing it, so once drain
+// has read the pipe empty every byte written before is a line (or the
+// start of one).
 type logPipe struct {
 	r     *os.File
+	rc    syscall.RawConn
 	w     *os.File // given to the sandbox; closed by us once the bootstrap has it
 	sink  LogSink
 	group string
 	// stream is set once; read by the reader goroutine.
 	stream string
 
+	readMu  sync.Mutex
+	buf     []byte
+	partial []byte // a line without its newline yet
+
 	mu   sync.Mutex
 	tail *tailBuffer // nil between invocations
 	done chan struct{}
-	// waiting is true while the reader is parked in Read with every byte
-	// it read before handed on.
-	waiting atomic.Bool
 }
 
 func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
@@ -42,49 +48,80 @@ func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &logPipe{r: r, w: w, sink: sink, group: group, stream: stream, done: make(chan struct{})}
+	rc, err := r.SyscallConn()
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, err
+	}
+	p := &logPipe{r: r, rc: rc, w: w, sink: sink, group: group, stream: stream, buf: make([]byte, 64*1024), done: make(chan struct{})}
 	go p.read()
 	return p, nil
 }
 
 const maxLineBytes = 256 * 1024 // CloudWatch's event limit
 
-// read splits the pipe into lines. waiting is true exactly while the
-// goroutine is parked in Read with every earlier byte handed on, which is
-// what drain needs to know.
+// read hands on what the pipe holds whenever it becomes readable, until
+// every writer has closed it.
 func (p *logPipe) read() {
 	defer close(p.done)
-	buf := make([]byte, 64*1024)
-	var partial []byte
 	for {
-		p.waiting.Store(true)
-		n, err := p.r.Read(buf)
-		p.waiting.Store(false)
-		chunk := buf[:n]
-		for len(chunk) > 0 {
-			i := bytes.IndexByte(chunk, '\n')
-			if i < 0 {
-				partial = append(partial, chunk...)
-				if len(partial) >= maxLineBytes {
-					p.emit(string(partial))
-					partial = partial[:0]
-				}
-				break
+		eof := false
+		err := p.rc.Read(func(fd uintptr) bool {
+			// false: wait until the pipe is readable again, then call back.
+			eof = p.readAvailable(int(fd))
+			return eof
+		})
+		if eof || err != nil {
+			p.readMu.Lock()
+			if len(p.partial) > 0 {
+				p.emit(string(p.partial))
+				p.partial = nil
 			}
-			line := chunk[:i]
-			if len(partial) > 0 {
-				line = append(partial, line...)
-				partial = partial[:0]
-			}
-			p.emit(string(trimCR(line)))
-			chunk = chunk[i+1:]
+			p.readMu.Unlock()
+			return
 		}
-		if err != nil {
-			if len(partial) > 0 {
-				p.emit(string(partial))
+	}
+}
+
+// readAvailable reads the pipe until it would block, handing lines on; it
+// reports whether the pipe reached its end.
+func (p *logPipe) readAvailable(fd int) (eof bool) {
+	p.readMu.Lock()
+	defer p.readMu.Unlock()
+	for {
+		n, err := unix.Read(fd, p.buf)
+		switch {
+		case n > 0:
+			p.consume(p.buf[:n])
+		case err == unix.EINTR:
+		case err == unix.EAGAIN:
+			return false
+		default: // n == 0: every writer closed; or a real error
+			return true
+		}
+	}
+}
+
+// consume splits chunk into lines. Called with readMu held.
+func (p *logPipe) consume(chunk []byte) {
+	for len(chunk) > 0 {
+		i := bytes.IndexByte(chunk, '\n')
+		if i < 0 {
+			p.partial = append(p.partial, chunk...)
+			if len(p.partial) >= maxLineBytes {
+				p.emit(string(p.partial))
+				p.partial = p.partial[:0]
 			}
 			return
 		}
+		line := chunk[:i]
+		if len(p.partial) > 0 {
+			line = append(p.partial, line...)
+			p.partial = p.partial[:0]
+		}
+		p.emit(string(trimCR(line)))
+		chunk = chunk[i+1:]
 	}
 }
 
@@ -124,22 +161,12 @@ func (p *logPipe) endInvocation() []byte {
 	return t.bytes()
 }
 
-// drain waits until every byte written to the pipe so far has been handed
-// on as a line (or max passes). A runtime writes its output before it posts
-// its response, so after drain the invocation's lines are all collected. A
-// partial last line without its newline stays pending, as in Lambda.
-func (p *logPipe) drain(max time.Duration) {
-	deadline := time.Now().Add(max)
-	for {
-		n, err := unix.IoctlGetInt(int(p.r.Fd()), unix.TIOCINQ)
-		if err != nil || (n == 0 && p.waiting.Load()) {
-			return
-		}
-		if time.Now().After(deadline) {
-			return
-		}
-		runtime.Gosched()
-	}
+// drain hands on every byte written to the pipe so far. A runtime writes
+// its output before it posts its response, so after drain the invocation's
+// lines are all collected. A partial last line without its newline stays
+// pending, as in Lambda.
+func (p *logPipe) drain() {
+	_ = p.rc.Control(func(fd uintptr) { p.readAvailable(int(fd)) })
 }
 
 // close releases the pipe once the environment is gone and waits for the
