@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -232,3 +233,53 @@ func TestGustDev(t *testing.T) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// TestGustLogsFollow keeps `gust logs --follow` running while the function
+// is invoked: the new lines appear without restarting it.
+func TestGustLogsFollow(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{})
+	dir := filepath.Join(t.TempDir(), "follow")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writePythonApp(t, dir, 1)
+	mustGust(t, srv, "deploy", dir, "--runtime", pythonRuntime(t), "--handler", "app.handler")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gusttest.Binary(t), "logs", "follow", "--follow")
+	cmd.Env = awsEnv(srv)
+	cmd.WaitDelay = 5 * time.Second
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = cmd.Wait() }()
+	for i, name := range []string{"first", "second"} {
+		mustGust(t, srv, "invoke", "follow", "--payload", fmt.Sprintf(`{"name":%q}`, name))
+		gusttest.WaitFor(t, 10*time.Second, "gust logs --follow to print invocation "+fmt.Sprint(i+1), func() bool {
+			return strings.Contains(out.String(), "greeting "+name)
+		})
+	}
+	if n := strings.Count(out.String(), "greeting first"); n != 1 {
+		t.Fatalf("the first line was printed %d times:\n%s", n, out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writing process and a reading test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
