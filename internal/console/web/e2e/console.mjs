@@ -70,6 +70,10 @@ try {
   const tail = await page.locator("#invoke-result pre.log").innerText();
   if (!tail.includes("START RequestId") || !tail.includes(marker)) throw new Error(`log tail: ${tail}`);
 
+  step("the charts count the invocation");
+  await page.locator("figcaption", { hasText: /^Invocations: [1-9]/ }).waitFor();
+  await page.locator("figcaption", { hasText: /^Duration p50.*: [\d.]+ \/ [\d.]+ ms/ }).waitFor();
+
   step("the invocation appears in the live logs");
   await page.locator("#logs").filter({ hasText: `greeting ${marker}` }).waitFor();
   await page.screenshot({ path: join(shots, "03-function.png"), fullPage: true });

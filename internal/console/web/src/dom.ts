@@ -34,9 +34,11 @@ export function chart(series: { values: number[]; cls: string }[], width = 120, 
   }
   const max = Math.max(1e-9, ...series.flatMap((s) => s.values));
   for (const s of series) {
-    const n = s.values.length;
+    // One interval is drawn as a flat line so that it shows at all.
+    const values = s.values.length === 1 ? [s.values[0], s.values[0]] : s.values;
+    const n = values.length;
     if (n === 0) continue;
-    const pts = s.values.map((v, i) => `${n === 1 ? width : (i / (n - 1)) * width},${height - 2 - (v / max) * (height - 4)}`);
+    const pts = values.map((v, i) => `${(i / (n - 1)) * width},${height - 2 - (v / max) * (height - 4)}`);
     const pl = document.createElementNS(svgNS, "polyline");
     pl.setAttribute("points", pts.join(" "));
     pl.setAttribute("class", s.cls);

@@ -85,7 +85,7 @@ async function listView() {
         h("td", {}, chart([
           { values: metrics.deltas(f.FunctionName, (x) => x.invocations), cls: "inv" },
           { values: metrics.deltas(f.FunctionName, (x) => x.errors), cls: "err" },
-        ], 120, 24, "invocations (blue) and errors (red) per 5 s"), " ", s ? `${s.invocations} / ${s.errors}` : "0 / 0"),
+        ], 120, 24, "invocations (blue) and errors (red) per 2 s"), " ", s ? `${s.invocations} / ${s.errors}` : "0 / 0"),
       );
     }));
     if (fns.length === 0) tbody.append(h("tr", {}, h("td", { colspan: 6 }, "No functions yet.")));
@@ -159,22 +159,24 @@ async function functionView(name: string) {
   // Metrics.
   const charts = h("div", { class: "charts" });
   const drawCharts = () => {
-    const box = (title: string, series: { values: number[]; cls: string }[], unit: string) => {
-      const all = series.flatMap((s) => s.values);
-      return h("figure", {}, chart(series, 260, 70, title), h("figcaption", {}, `${title}: ${all.length ? Math.round(all[all.length - 1] * 100) / 100 : 0}${unit}`));
-    };
-    const conc = metrics.samples(name).map((s) => s.concurrency);
+    const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+    const last = (v: number[]) => (v.length ? Math.round(v[v.length - 1] * 100) / 100 : 0);
+    const box = (title: string, series: { values: number[]; cls: string }[], summary: string) =>
+      h("figure", {}, chart(series, 260, 70, title), h("figcaption", {}, `${title}: ${summary}`));
+    const inv = metrics.deltas(name, (s) => s.invocations), errs = metrics.deltas(name, (s) => s.errors);
+    const cold = metrics.deltas(name, (s) => s.coldStarts), conc = metrics.samples(name).map((s) => s.concurrency);
+    const p50 = metrics.quantiles(name, 0.5), p99 = metrics.quantiles(name, 0.99);
     charts.replaceChildren(
-      box("Invocations / 5 s", [{ values: metrics.deltas(name, (s) => s.invocations), cls: "inv" }], ""),
-      box("Errors / 5 s", [{ values: metrics.deltas(name, (s) => s.errors), cls: "err" }], ""),
-      box("Duration p50 (blue) / p99 (orange)", [{ values: metrics.quantiles(name, 0.5), cls: "inv" }, { values: metrics.quantiles(name, 0.99), cls: "p99" }], " ms"),
-      box("Concurrent executions", [{ values: conc, cls: "inv" }], ""),
-      box("Cold starts / 5 s", [{ values: metrics.deltas(name, (s) => s.coldStarts), cls: "p99" }], ""),
+      box("Invocations", [{ values: inv, cls: "inv" }], `${sum(inv)}`),
+      box("Errors", [{ values: errs, cls: "err" }], `${sum(errs)}`),
+      box("Duration p50 (blue) / p99 (orange)", [{ values: p50, cls: "inv" }, { values: p99, cls: "p99" }], `${last(p50)} / ${last(p99)} ms`),
+      box("Concurrent executions", [{ values: conc, cls: "inv" }], `${last(conc)} now`),
+      box("Cold starts", [{ values: cold, cls: "p99" }], `${sum(cold)}`),
     );
   };
   drawCharts();
   onLeave(metrics.onSample(drawCharts));
-  const metricsCard = h("section", { class: "card" }, h("h2", {}, "Metrics"), h("p", { class: "hint" }, "Sampled from /metrics every 5 s while this page is open."), charts);
+  const metricsCard = h("section", { class: "card" }, h("h2", {}, "Metrics"), h("p", { class: "hint" }, "Per 2 s, sampled from /metrics while the console is open (last 5 minutes); totals over that window."), charts);
 
   // Live logs: FilterLogEvents polled every 2 s from the last event seen.
   const logBox = h("pre", { id: "logs", class: "log" });

@@ -13,8 +13,8 @@ export interface Sample {
 
 const history = new Map<string, Sample[]>();
 const listeners = new Set<() => void>();
-const keep = 120;
-export const intervalMs = 5000;
+const keep = 150; // 5 minutes
+export const intervalMs = 2000;
 
 function parse(text: string): Map<string, Sample> {
   const now = Date.now();
