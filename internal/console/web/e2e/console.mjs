@@ -70,8 +70,19 @@ try {
   const tail = await page.locator("#invoke-result pre.log").innerText();
   if (!tail.includes("START RequestId") || !tail.includes(marker)) throw new Error(`log tail: ${tail}`);
 
+  step("a function error is shown as one");
+  await page.locator("#payload").fill('{"fail": true}');
+  await page.locator("#invoke").click();
+  await page.locator("#invoke-result .status", { hasText: "Function error (Unhandled)" }).waitFor();
+  const failed = await page.locator("#invoke-result pre.response").innerText();
+  if (!failed.includes("asked to fail")) throw new Error(`error response: ${failed}`);
+  await page.locator("#payload").fill(JSON.stringify({ name: marker }));
+  await page.locator("#invoke").click();
+  await page.locator("#invoke-result .status", { hasText: "Succeeded" }).waitFor();
+
   step("the charts count the invocation");
   await page.locator("figcaption", { hasText: /^Invocations: [1-9]/ }).waitFor();
+  await page.locator("figcaption", { hasText: /^Errors: [1-9]/ }).waitFor();
   await page.locator("figcaption", { hasText: /^Duration p50.*: [\d.]+ \/ [\d.]+ ms/ }).waitFor();
 
   step("the invocation appears in the live logs");
