@@ -14,12 +14,18 @@ command -v aws >/dev/null || missing+=(awscli)
 # (functions import Debian's python3-boto3).
 [ -x /usr/bin/python3 ] || missing+=(python3)
 [ -x /usr/bin/node ] || [ -x /usr/local/bin/node ] || missing+=(nodejs)
+# The web console's front-end is built with npm packages and tested in
+# Debian's Chromium (driven by playwright-core; no downloaded browser).
+command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 { python3 -c 'import boto3' && /usr/bin/python3 -c 'import boto3'; } 2>/dev/null || missing+=(python3-boto3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
+
+(cd internal/console/web && npm ci --no-audit --no-fund --loglevel=error && npx tsc --noEmit)
 
 export CGO_ENABLED=0
 go mod download

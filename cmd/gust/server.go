@@ -24,6 +24,7 @@ import (
 	"gust/internal/async"
 	"gust/internal/codecache"
 	"gust/internal/config"
+	"gust/internal/console"
 	"gust/internal/control"
 	"gust/internal/credentials"
 	"gust/internal/envs"
@@ -255,6 +256,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	))
+	mux.Handle("/console/", console.New(console.Options{API: mux, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc("/", lambda.NotFound)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -346,6 +348,7 @@ func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, ge
 	}
 	fmt.Fprintf(&b, "  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
 		endpoint, cfg.Region, creds.AccessKeyID, creds.SecretAccessKey)
+	fmt.Fprintf(&b, "Web console: %s/console/ (sign in with the key pair above)\n", endpoint)
 	fmt.Print(b.String())
 }
 
