@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"gust/internal/control"
 	"gust/internal/credentials"
 	"gust/internal/envs"
+	"gust/internal/furl"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/runtimes"
@@ -65,6 +67,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
 	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
+	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -169,7 +172,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -234,6 +237,8 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}})
 	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region} // Base is set once listening
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -241,6 +246,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AccessKeyID:     creds.AccessKeyID,
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
+		URLs:            urlStore,
 		Logger:          log,
 	})
 
@@ -255,14 +261,21 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	))
+	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
+	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	endpoint := "http://" + ln.Addr().String()
+	if urlStore.Base, err = publicURL(cfg.PublicURL, ln.Addr()); err != nil {
+		_ = ln.Close()
+		return err
+	}
+	// The host form of function URLs is matched before any API route.
+	srv := &http.Server{Handler: urls.Routes(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
@@ -323,6 +336,23 @@ func openRuntimes(ctx context.Context, cfg config.Config, log *slog.Logger) (*ru
 	}
 	log.Info("runtime interpreters", "found", strings.Join(found, ","))
 	return &runtimes.Catalogue{Interpreters: interpreters, BootstrapDir: dir}, nil
+}
+
+// publicURL is the base of function URLs: the configured one, or
+// http://localhost:<port> (*.localhost resolves to loopback).
+func publicURL(configured string, addr net.Addr) (*url.URL, error) {
+	if configured != "" {
+		u, err := url.Parse(configured)
+		if err != nil {
+			return nil, fmt.Errorf("parsing public URL: %w", err)
+		}
+		return u, nil
+	}
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return nil, fmt.Errorf("reading listen port: %w", err)
+	}
+	return &url.URL{Scheme: "http", Host: "localhost:" + port}, nil
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -27,6 +28,10 @@ type Config struct {
 	// 000000000000.
 	Region    string
 	AccountID string
+	// PublicURL is the base URL function URLs are built on:
+	// http://<url-id>.lambda-url.<region>.<host of PublicURL>[:port]/. Empty
+	// means http://localhost:<listen port>, which resolves to loopback.
+	PublicURL string
 	// AccessKeyID and SecretAccessKey are the API credentials; when both are
 	// empty the server generates and stores a pair on first start.
 	AccessKeyID     string
@@ -105,6 +110,11 @@ func (c Config) Validate() error {
 	case "auto", "namespace", "process":
 	default:
 		errs = append(errs, fmt.Errorf("isolation %q: must be auto, namespace or process", c.Isolation))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("public-url %q: want http(s)://host[:port]", c.PublicURL))
+		}
 	}
 	if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
