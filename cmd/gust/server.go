@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gust/internal/api/awsjson"
+	"gust/internal/api/events"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
@@ -31,6 +32,7 @@ import (
 	"gust/internal/furl"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 	"gust/internal/store"
@@ -172,7 +174,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -236,6 +238,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:  log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}})
+	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
+	if err != nil {
+		return fmt.Errorf("opening table ruleticks: %w", err)
+	}
+	ruleStore := &rules.Store{Table: tables["rules"]}
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region} // Base is set once listening
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
@@ -260,6 +268,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
@@ -286,9 +295,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { delivered <- deliveries.Run(workCtx) }()
 	provisioned := make(chan struct{})
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
+	scheduled := make(chan error, 1)
+	go func() { scheduled <- scheduler.Run(workCtx) }()
 	defer func() {
 		stopWork()
 		<-provisioned
+		if err := <-scheduled; err != nil {
+			log.Warn("scheduler", "err", err)
+		}
 		if err := <-delivered; err != nil {
 			log.Warn("async delivery", "err", err)
 		}

@@ -205,7 +205,7 @@ func (s *Scheduler) fire(ctx context.Context, r Rule, tick time.Time) error {
 	for _, t := range r.Targets {
 		payload, err := TargetInput(t, event)
 		if err == nil {
-			_, err = s.o.Invoker.Invoke(ctx, invoke.Request{FunctionName: t.Arn, InvocationType: "Event", Payload: payload})
+			_, err = s.o.Invoker.Invoke(ctx, invoke.Request{RequestID: newID(), FunctionName: t.Arn, InvocationType: "Event", Payload: payload})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("invoking target %s: %w", t.ID, err))
