@@ -30,6 +30,7 @@ import (
 	"gust/internal/credentials"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/rules"
@@ -68,6 +69,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.DataDir, "data-dir", envOr("GUST_DATA_DIR", cfg.DataDir), "data directory [GUST_DATA_DIR]")
 	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
 	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
+	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL) or none [GUST_OUTBOUND]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
@@ -162,6 +164,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	// Listening first gives the endpoint that functions are told; requests
+	// wait in the backlog until Serve.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+	endpoint := "http://" + ln.Addr().String()
+
 	catalogue, err := openRuntimes(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -199,10 +210,22 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	defer meter.Close() // after the environments: their last invocations are metered
 
-	backend, err := sandbox.Choose(cfg.Isolation, log)
+	isolated, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
+	// Functions call Gust with credentials of their own, at an endpoint
+	// served inside their namespace; routes are added to mux below.
+	mux := http.NewServeMux()
+	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
+	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	if cfg.Outbound == insideapi.OutboundGust {
+		inside.Handler, inside.Endpoint = mux, endpoint
+	}
+	if cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process" {
+		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
+	}
+	backend := insideapi.NewBackend(inside)
 	logStore := logstore.New(st)
 	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
 	defer logWriter.Close() // after the environments: their last lines are stored
@@ -244,7 +267,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region} // Base is set once listening
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -258,7 +281,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:          log,
 	})
 
-	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
@@ -274,13 +296,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
-	}
-	endpoint := "http://" + ln.Addr().String()
 	if urlStore.Base, err = publicURL(cfg.PublicURL, ln.Addr()); err != nil {
-		_ = ln.Close()
 		return err
 	}
 	// The host form of function URLs is matched before any API route.
@@ -367,6 +383,18 @@ func publicURL(configured string, addr net.Addr) (*url.URL, error) {
 		return nil, fmt.Errorf("reading listen port: %w", err)
 	}
 	return &url.URL{Scheme: "http", Host: "localhost:" + port}, nil
+}
+
+// anyKey asks each lookup in turn.
+func anyKey(lookups ...sigv4.Lookup) sigv4.Lookup {
+	return func(id string) (string, bool) {
+		for _, l := range lookups {
+			if s, ok := l(id); ok {
+				return s, true
+			}
+		}
+		return "", false
+	}
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

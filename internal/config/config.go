@@ -24,6 +24,11 @@ type Config struct {
 	NATSURL string
 	// Isolation is auto, namespace or process.
 	Isolation string
+	// Outbound is what functions' network reaches: "gust" (default: Gust's
+	// API inside each namespace environment, the real listener with the
+	// process backend) or "none". "full" (egress through NAT) is not
+	// implemented.
+	Outbound string
 	// Region and AccountID appear in every ARN. Defaults us-east-1 and
 	// 000000000000.
 	Region    string
@@ -76,6 +81,7 @@ func Default() Config {
 		Listen:      "127.0.0.1:9000",
 		DataDir:     "gust-data",
 		Isolation:   "auto",
+		Outbound:    "gust",
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
@@ -105,6 +111,13 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data-dir must not be empty"))
+	}
+	switch c.Outbound {
+	case "none", "gust":
+	case "full":
+		errs = append(errs, fmt.Errorf("outbound %q: full egress (veth pairs and NAT) is not implemented; use gust or none", c.Outbound))
+	default:
+		errs = append(errs, fmt.Errorf("outbound %q: must be gust or none", c.Outbound))
 	}
 	switch c.Isolation {
 	case "auto", "namespace", "process":
