@@ -272,4 +272,20 @@ func TestFunctionURLs(t *testing.T) {
 	if _, err := c.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("web")}); apiErrorCode(err) != "ResourceNotFoundException" {
 		t.Fatalf("get after delete: %v", err)
 	}
+
+	// Deleting a function deletes its URLs: a new function of the same name
+	// starts without one.
+	if _, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: types.FunctionUrlAuthTypeNone}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := do(t, hc, "GET", pathBase+"/string", nil); res.StatusCode != 403 {
+		t.Errorf("URL of a deleted function: %d", res.StatusCode)
+	}
+	createRuntimeFunction(t, c, "web", rt, "app.handler", fixtureZip(t, "urlfn"))
+	if _, err := c.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("web")}); apiErrorCode(err) != "ResourceNotFoundException" {
+		t.Fatalf("URL survived its function: %v", err)
+	}
 }

@@ -88,6 +88,36 @@ func validateURLInput(in functionURLInput, create bool) error {
 	return nil
 }
 
+// urlQualifiers names the function ref refers to and, when the whole
+// function is meant (no qualifier), the qualifiers its URLs may have.
+func (a *API) urlQualifiers(ctx context.Context, ref, qualifier string) (string, []string) {
+	f, err := a.control.Get(ctx, ref, "")
+	if err != nil || qualifier != "" {
+		return f.Name, nil
+	}
+	qualifiers := []string{""}
+	aliases, _, err := a.control.ListAliases(ctx, f.Name, "", "", 0)
+	if err == nil {
+		for _, al := range aliases {
+			qualifiers = append(qualifiers, al.Name)
+		}
+	}
+	return f.Name, qualifiers
+}
+
+// dropURLs deletes the URLs of function name with these qualifiers; a
+// failure is logged, the deletion that caused it has happened.
+func (a *API) dropURLs(ctx context.Context, name string, qualifiers ...string) {
+	if a.urls == nil || name == "" {
+		return
+	}
+	for _, q := range qualifiers {
+		if err := a.urls.Delete(ctx, name, q); err != nil && !errors.Is(err, furl.ErrNotFound) {
+			a.log.Warn("deleting function URL", "function", name, "qualifier", q, "err", err)
+		}
+	}
+}
+
 func urlNotFound(err error, name string) error {
 	if errors.Is(err, furl.ErrNotFound) {
 		return apierror.NotFound("The resource you requested does not exist.")
