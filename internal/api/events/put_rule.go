@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 
 	"gust/internal/apierror"
 	"gust/internal/rules"
@@ -31,6 +32,9 @@ func (a *API) putRule(ctx context.Context, in *putRuleInput) (*putRuleOutput, er
 	}
 	if in.ScheduleExpression == "" && in.EventPattern == "" {
 		return nil, apierror.Validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
+	}
+	if in.EventPattern != "" && !json.Valid([]byte(in.EventPattern)) {
+		return nil, apierror.New("InvalidEventPatternException", "Event pattern is not valid. Reason: not JSON")
 	}
 	if in.ScheduleExpression != "" {
 		if _, err := schedule.Parse(in.ScheduleExpression, a.o.Now()); err != nil {
