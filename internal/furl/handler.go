@@ -122,12 +122,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 	}
 	if err != nil {
 		h.o.Logger.Debug("function URL invoke", "url_id", id, "err", err)
-		status := http.StatusInternalServerError
 		var sc interface{ Status() int }
 		if errors.As(err, &sc) && sc.Status() == http.StatusTooManyRequests {
-			status = http.StatusServiceUnavailable
+			writeMessage(w, http.StatusTooManyRequests, "Rate Exceeded.")
+			return
 		}
-		writeMessage(w, status, http.StatusText(status))
+		if errors.As(err, &sc) && sc.Status() == http.StatusNotFound {
+			writeMessage(w, http.StatusForbidden, "Forbidden") // the function is gone
+			return
+		}
+		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
 	if res.FunctionError != "" || res.StatusCode != http.StatusOK {
