@@ -172,6 +172,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer ln.Close()
 	endpoint := "http://" + ln.Addr().String()
+	publicBase, err := publicURL(cfg.PublicURL, ln.Addr())
+	if err != nil {
+		return err
+	}
 
 	catalogue, err := openRuntimes(ctx, cfg, log)
 	if err != nil {
@@ -268,7 +272,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
-	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region} // Base is set once listening
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
@@ -296,9 +300,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
-	if urlStore.Base, err = publicURL(cfg.PublicURL, ln.Addr()); err != nil {
-		return err
-	}
 	// The host form of function URLs is matched before any API route.
 	srv := &http.Server{Handler: urls.Routes(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "data_dir", cfg.DataDir)
