@@ -289,3 +289,30 @@ func TestFunctionURLs(t *testing.T) {
 		t.Fatalf("URL survived its function: %v", err)
 	}
 }
+
+// TestFunctionURLPublicBase: behind a proxy for a real domain, FunctionUrl
+// names that domain, and the proxied Host reaches the URL.
+func TestFunctionURLPublicBase(t *testing.T) {
+	s := gusttest.Start(t, gusttest.Options{Args: []string{"--public-url", "https://lambda.example.com"}})
+	c := s.Lambda()
+	createRuntimeFunction(t, c, "web", pythonRuntime(t), "app.handler", fixtureZip(t, "urlfn"))
+	created, err := c.CreateFunctionUrlConfig(gusttest.Context(t), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: types.FunctionUrlAuthTypeNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(aws.ToString(created.FunctionUrl))
+	if err != nil || u.Scheme != "https" || u.Port() != "" || !strings.HasSuffix(u.Host, ".lambda-url.us-east-1.lambda.example.com") {
+		t.Fatalf("FunctionUrl %q", aws.ToString(created.FunctionUrl))
+	}
+	req, _ := http.NewRequestWithContext(gusttest.Context(t), "GET", s.Endpoint+"/string", nil)
+	req.Host = u.Host // as the TLS proxy forwards it
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || string(b) != "plain text" {
+		t.Errorf("%d %s", res.StatusCode, b)
+	}
+}
