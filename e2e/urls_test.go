@@ -316,3 +316,47 @@ func TestFunctionURLPublicBase(t *testing.T) {
 		t.Errorf("%d %s", res.StatusCode, b)
 	}
 }
+
+// TestFunctionURLOnAlias: an alias has a URL of its own; versions have none.
+func TestFunctionURLOnAlias(t *testing.T) {
+	s := gusttest.Start(t, gusttest.Options{})
+	c := s.Lambda()
+	ctx := gusttest.Context(t)
+	createRuntimeFunction(t, c, "web", pythonRuntime(t), "app.handler", fixtureZip(t, "urlfn"))
+	v, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("web"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
+	none := types.FunctionUrlAuthTypeNone
+	if _, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), Qualifier: v.Version, AuthType: none}); apiErrorCode(err) != "InvalidParameterValueException" {
+		t.Errorf("URL on a version: %v", err)
+	}
+	plain, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: none})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), Qualifier: aws.String("live"), AuthType: none})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(live.FunctionUrl) == aws.ToString(plain.FunctionUrl) || !strings.HasSuffix(aws.ToString(live.FunctionArn), ":web:live") {
+		t.Errorf("alias URL %s %s", aws.ToString(live.FunctionUrl), aws.ToString(live.FunctionArn))
+	}
+	list, err := c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("web")})
+	if err != nil || len(list.FunctionUrlConfigs) != 2 {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	res, b := do(t, urlClient(s), "GET", aws.ToString(live.FunctionUrl)+"string", nil)
+	if res.StatusCode != 200 || string(b) != "plain text" {
+		t.Errorf("alias URL: %d %s", res.StatusCode, b)
+	}
+	if _, err := c.DeleteAlias(ctx, &lambda.DeleteAliasInput{FunctionName: aws.String("web"), Name: aws.String("live")}); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("web")}); len(list.FunctionUrlConfigs) != 1 {
+		t.Errorf("after deleting the alias: %+v", list.FunctionUrlConfigs)
+	}
+}
