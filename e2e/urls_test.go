@@ -127,6 +127,9 @@ func TestFunctionURLs(t *testing.T) {
 		if len(e.Cookies) != 2 || e.Cookies[0] != "c1=v1" || e.Cookies[1] != "c2=v2" {
 			t.Errorf("cookies: %v", e.Cookies)
 		}
+		if !strings.HasPrefix(e.Headers["x-amzn-trace-id"], "Root=1-") || e.Headers["x-forwarded-proto"] != "http" || e.Headers["x-forwarded-for"] != "127.0.0.1" || e.Headers["x-forwarded-port"] != u.Port() {
+			t.Errorf("added headers: %v", e.Headers)
+		}
 		if e.Headers["x-multi"] != "one,two" || e.Headers["content-type"] != "application/json" || e.Headers["cookie"] != "" || e.Headers["host"] != u.Host {
 			t.Errorf("headers: %v", e.Headers)
 		}

@@ -123,6 +123,18 @@ func (h *Handler) event(r *http.Request, cfg Config, id, rawPath, reqID string, 
 			e.Headers["x-forwarded-proto"] = "https"
 		}
 	}
+	if _, ok := e.Headers["x-forwarded-port"]; !ok {
+		if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			if _, port, err := net.SplitHostPort(addr.String()); err == nil {
+				e.Headers["x-forwarded-port"] = port
+			}
+		}
+	}
+	if _, ok := e.Headers["x-amzn-trace-id"]; !ok {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		e.Headers["x-amzn-trace-id"] = fmt.Sprintf("Root=1-%08x-%x", now.Unix(), b)
+	}
 	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && len(q) > 0 {
 		e.QueryStringParameters = map[string]string{}
 		keys := make([]string, 0, len(q))
