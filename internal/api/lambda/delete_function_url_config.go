@@ -8,7 +8,7 @@ func (a *API) deleteFunctionURLConfig(w http.ResponseWriter, r *http.Request, _ 
 		return err
 	}
 	if err := a.urls.Delete(r.Context(), name, qualifier); err != nil {
-		return urlNotFound(err, name)
+		return urlNotFound(err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -118,7 +118,7 @@ func (a *API) dropURLs(ctx context.Context, name string, qualifiers ...string) {
 	}
 }
 
-func urlNotFound(err error, name string) error {
+func urlNotFound(err error) error {
 	if errors.Is(err, furl.ErrNotFound) {
 		return apierror.NotFound("The resource you requested does not exist.")
 	}

@@ -9,7 +9,7 @@ func (a *API) getFunctionURLConfig(w http.ResponseWriter, r *http.Request, _ []b
 	}
 	c, err := a.urls.Get(r.Context(), a.urls.URLID(name, qualifier))
 	if err != nil {
-		return urlNotFound(err, name)
+		return urlNotFound(err)
 	}
 	writeJSON(w, http.StatusOK, a.urlShape(c, true))
 	return nil

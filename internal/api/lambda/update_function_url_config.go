@@ -30,7 +30,7 @@ func (a *API) updateFunctionURLConfig(w http.ResponseWriter, r *http.Request, bo
 		}
 	})
 	if err != nil {
-		return urlNotFound(err, name)
+		return urlNotFound(err)
 	}
 	writeJSON(w, http.StatusOK, a.urlShape(c, true))
 	return nil
