@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gust/internal/api/awsjson"
+	"gust/internal/api/events"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
@@ -28,8 +30,11 @@ import (
 	"gust/internal/control"
 	"gust/internal/credentials"
 	"gust/internal/envs"
+	"gust/internal/furl"
+	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
 	"gust/internal/store"
@@ -65,7 +70,9 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.DataDir, "data-dir", envOr("GUST_DATA_DIR", cfg.DataDir), "data directory [GUST_DATA_DIR]")
 	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
 	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
+	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL) or none [GUST_OUTBOUND]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
+	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -158,6 +165,19 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	// Listening first gives the endpoint that functions are told; requests
+	// wait in the backlog until Serve.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+	endpoint := "http://" + ln.Addr().String()
+	publicBase, err := publicURL(cfg.PublicURL, ln.Addr())
+	if err != nil {
+		return err
+	}
+
 	catalogue, err := openRuntimes(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -170,7 +190,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -195,10 +215,22 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	defer meter.Close() // after the environments: their last invocations are metered
 
-	backend, err := sandbox.Choose(cfg.Isolation, log)
+	isolated, err := sandbox.Choose(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
+	// Functions call Gust with credentials of their own, at an endpoint
+	// served inside their namespace; routes are added to mux below.
+	mux := http.NewServeMux()
+	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
+	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	if cfg.Outbound == insideapi.OutboundGust {
+		inside.Handler, inside.Endpoint = mux, endpoint
+	}
+	if cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process" {
+		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
+	}
+	backend := insideapi.NewBackend(inside)
 	logStore := logstore.New(st)
 	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
 	defer logWriter.Close() // after the environments: their last lines are stored
@@ -234,7 +266,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:  log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}})
-	verifier := &sigv4.Verifier{Lookup: singleKey(creds)}
+	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
+	if err != nil {
+		return fmt.Errorf("opening table ruleticks: %w", err)
+	}
+	ruleStore := &rules.Store{Table: tables["rules"]}
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -242,10 +282,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AccessKeyID:     creds.AccessKeyID,
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
+		URLs:            urlStore,
 		Logger:          log,
 	})
 
-	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
@@ -255,16 +295,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	))
 	mux.Handle("/console/", console.New(console.Options{API: mux, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
+	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
+	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	endpoint := "http://" + ln.Addr().String()
+	// The host form of function URLs is matched before any API route.
+	srv := &http.Server{Handler: urls.Routes(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
@@ -275,9 +314,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { delivered <- deliveries.Run(workCtx) }()
 	provisioned := make(chan struct{})
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
+	scheduled := make(chan error, 1)
+	go func() { scheduled <- scheduler.Run(workCtx) }()
 	defer func() {
 		stopWork()
 		<-provisioned
+		if err := <-scheduled; err != nil {
+			log.Warn("scheduler", "err", err)
+		}
 		if err := <-delivered; err != nil {
 			log.Warn("async delivery", "err", err)
 		}
@@ -325,6 +369,35 @@ func openRuntimes(ctx context.Context, cfg config.Config, log *slog.Logger) (*ru
 	}
 	log.Info("runtime interpreters", "found", strings.Join(found, ","))
 	return &runtimes.Catalogue{Interpreters: interpreters, BootstrapDir: dir}, nil
+}
+
+// publicURL is the base of function URLs: the configured one, or
+// http://localhost:<port> (*.localhost resolves to loopback).
+func publicURL(configured string, addr net.Addr) (*url.URL, error) {
+	if configured != "" {
+		u, err := url.Parse(configured)
+		if err != nil {
+			return nil, fmt.Errorf("parsing public URL: %w", err)
+		}
+		return u, nil
+	}
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return nil, fmt.Errorf("reading listen port: %w", err)
+	}
+	return &url.URL{Scheme: "http", Host: "localhost:" + port}, nil
+}
+
+// anyKey asks each lookup in turn.
+func anyKey(lookups ...sigv4.Lookup) sigv4.Lookup {
+	return func(id string) (string, bool) {
+		for _, l := range lookups {
+			if s, ok := l(id); ok {
+				return s, true
+			}
+		}
+		return "", false
+	}
 }
 
 func singleKey(p credentials.Pair) sigv4.Lookup {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -23,10 +24,19 @@ type Config struct {
 	NATSURL string
 	// Isolation is auto, namespace or process.
 	Isolation string
+	// Outbound is what functions' network reaches: "gust" (default: Gust's
+	// API inside each namespace environment, the real listener with the
+	// process backend) or "none". "full" (egress through NAT) is not
+	// implemented.
+	Outbound string
 	// Region and AccountID appear in every ARN. Defaults us-east-1 and
 	// 000000000000.
 	Region    string
 	AccountID string
+	// PublicURL is the base URL function URLs are built on:
+	// http://<url-id>.lambda-url.<region>.<host of PublicURL>[:port]/. Empty
+	// means http://localhost:<listen port>, which resolves to loopback.
+	PublicURL string
 	// AccessKeyID and SecretAccessKey are the API credentials; when both are
 	// empty the server generates and stores a pair on first start.
 	AccessKeyID     string
@@ -71,6 +81,7 @@ func Default() Config {
 		Listen:      "127.0.0.1:9000",
 		DataDir:     "gust-data",
 		Isolation:   "auto",
+		Outbound:    "gust",
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
@@ -101,10 +112,22 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data-dir must not be empty"))
 	}
+	switch c.Outbound {
+	case "none", "gust":
+	case "full":
+		errs = append(errs, fmt.Errorf("outbound %q: full egress (veth pairs and NAT) is not implemented; use gust or none", c.Outbound))
+	default:
+		errs = append(errs, fmt.Errorf("outbound %q: must be gust or none", c.Outbound))
+	}
 	switch c.Isolation {
 	case "auto", "namespace", "process":
 	default:
 		errs = append(errs, fmt.Errorf("isolation %q: must be auto, namespace or process", c.Isolation))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("public-url %q: want http(s)://host[:port]", c.PublicURL))
+		}
 	}
 	if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))

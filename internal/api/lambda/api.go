@@ -32,7 +32,9 @@ type Options struct {
 	AccessKeyID     string
 	SecretAccessKey string
 	// Usage answers GET /gust/v1/usage; optional.
-	Usage  Usage
+	Usage Usage
+	// URLs stores function URL configurations; optional.
+	URLs   FunctionURLs
 	Logger *slog.Logger
 }
 
@@ -44,6 +46,7 @@ type API struct {
 	keyID    string
 	secret   string
 	usage    Usage
+	urls     FunctionURLs
 	log      *slog.Logger
 }
 
@@ -52,7 +55,7 @@ func New(o Options) *API {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, log: o.Logger}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit

@@ -49,6 +49,11 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"POST /2017-03-31/tags/{arn}", operation{name: "TagResource", maxBody: maxJSONBody, handle: a.tagResource}},
 		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, handle: a.untagResource}},
 		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, handle: a.listTags}},
+		{"POST /2021-10-31/functions/{name}/url", operation{name: "CreateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.createFunctionURLConfig}},
+		{"GET /2021-10-31/functions/{name}/url", operation{name: "GetFunctionUrlConfig", maxBody: maxJSONBody, handle: a.getFunctionURLConfig}},
+		{"PUT /2021-10-31/functions/{name}/url", operation{name: "UpdateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.updateFunctionURLConfig}},
+		{"DELETE /2021-10-31/functions/{name}/url", operation{name: "DeleteFunctionUrlConfig", maxBody: maxJSONBody, handle: a.deleteFunctionURLConfig}},
+		{"GET /2021-10-31/functions/{name}/urls", operation{name: "ListFunctionUrlConfigs", maxBody: maxJSONBody, handle: a.listFunctionURLConfigs}},
 		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
 		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
 	}

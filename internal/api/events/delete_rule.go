@@ -1,0 +1,41 @@
+package events
+
+import (
+	"context"
+	"errors"
+
+	"gust/internal/apierror"
+	"gust/internal/rules"
+)
+
+type deleteRuleInput struct {
+	Name         string
+	EventBusName string
+	Force        bool
+}
+
+func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, error) {
+	if err := validName("name", in.Name); err != nil {
+		return nil, err
+	}
+	if err := a.checkBus(in.EventBusName); err != nil {
+		return nil, err
+	}
+	r, err := a.o.Rules.Get(ctx, in.Name)
+	if err != nil {
+		if err := a.ruleError(err, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {
+			return &empty{}, nil // deleting a missing rule succeeds on AWS
+		}
+		return nil, err
+	}
+	if len(r.Targets) > 0 {
+		return nil, apierror.Validation("Rule can't be deleted since it has targets.")
+	}
+	if err := a.o.Rules.Delete(ctx, in.Name); err != nil && !errors.Is(err, rules.ErrNotFound) {
+		return nil, err
+	}
+	if err := a.o.Scheduler.Forget(ctx, in.Name); err != nil {
+		return nil, err
+	}
+	return &empty{}, nil
+}

@@ -1,0 +1,31 @@
+package events
+
+import (
+	"context"
+
+	"gust/internal/rules"
+)
+
+func (a *API) enableRule(ctx context.Context, in *ruleNameInput) (*empty, error) {
+	return a.setState(ctx, in, rules.Enabled)
+}
+
+func (a *API) setState(ctx context.Context, in *ruleNameInput, state string) (*empty, error) {
+	if err := validName("name", in.Name); err != nil {
+		return nil, err
+	}
+	if err := a.checkBus(in.EventBusName); err != nil {
+		return nil, err
+	}
+	now := a.o.Now().UTC()
+	_, err := a.o.Rules.Mutate(ctx, in.Name, false, func(r *rules.Rule, _ bool) error {
+		if r.State != state {
+			r.State, r.Since = state, now
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, a.ruleError(err, in.Name)
+	}
+	return &empty{}, nil
+}

@@ -1,0 +1,32 @@
+package events
+
+import (
+	"context"
+	"slices"
+
+	"gust/internal/rules"
+)
+
+type removeTargetsInput struct {
+	Rule         string
+	EventBusName string
+	Ids          []string
+	Force        bool
+}
+
+func (a *API) removeTargets(ctx context.Context, in *removeTargetsInput) (*targetsResult, error) {
+	if err := validName("rule", in.Rule); err != nil {
+		return nil, err
+	}
+	if err := a.checkBus(in.EventBusName); err != nil {
+		return nil, err
+	}
+	_, err := a.o.Rules.Mutate(ctx, in.Rule, false, func(r *rules.Rule, _ bool) error {
+		r.Targets = slices.DeleteFunc(r.Targets, func(t rules.Target) bool { return slices.Contains(in.Ids, t.ID) })
+		return nil
+	})
+	if err != nil {
+		return nil, a.ruleError(err, in.Rule)
+	}
+	return &targetsResult{FailedEntries: []failedEntry{}}, nil
+}

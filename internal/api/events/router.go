@@ -1,0 +1,22 @@
+package events
+
+import "gust/internal/api/awsjson"
+
+// Service lists every operation, for an awsjson.Router.
+func (a *API) Service() awsjson.Service {
+	return awsjson.Service{
+		TargetPrefix: TargetPrefix,
+		SigningName:  SigningName,
+		Operations: map[string]awsjson.Handler{
+			"PutRule":           awsjson.Op(a.putRule),
+			"DescribeRule":      awsjson.Op(a.describeRule),
+			"ListRules":         awsjson.Op(a.listRules),
+			"DeleteRule":        awsjson.Op(a.deleteRule),
+			"EnableRule":        awsjson.Op(a.enableRule),
+			"DisableRule":       awsjson.Op(a.disableRule),
+			"PutTargets":        awsjson.Op(a.putTargets),
+			"RemoveTargets":     awsjson.Op(a.removeTargets),
+			"ListTargetsByRule": awsjson.Op(a.listTargetsByRule),
+		},
+	}
+}

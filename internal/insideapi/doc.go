@@ -1,0 +1,16 @@
+// Package insideapi lets functions call Gust, as Lambda functions call AWS
+// with their execution role's credentials.
+//
+// Credentials derives a key pair per function (an HMAC of the server's
+// secret and the function name) and answers SigV4 lookups for the keys it
+// handed out. Backend wraps a sandbox backend: each environment gets those
+// credentials and AWS_ENDPOINT_URL in its environment, and, when the
+// sandbox can listen inside the environment's own network namespace
+// (sandbox.InsideListener), Gust's HTTP handler is served there, at an
+// address only that environment sees. No veth pair, route or NAT is
+// involved: a namespace still has only its loopback interface.
+//
+// It does not give functions a path to anything but Gust (no egress), and
+// the credentials carry no permissions model: Gust has no IAM, so a
+// function's key may call every operation the server's own key may.
+package insideapi
