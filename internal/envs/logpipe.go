@@ -2,10 +2,13 @@ package envs
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -22,16 +25,19 @@ type LogSink interface {
 // Lambda interleaves them) line by line, and collects the lines of the
 // current invocation for X-Amz-Log-Result.
 type logPipe struct {
-	r     *os.File
-	w     *os.File // given to the sandbox; closed by us once the bootstrap has it
-	sink  LogSink
-	group string
-	// stream is set once; read by the reader goroutine.
-	stream string
+	r  *os.File
+	rc syscall.RawConn
+	fd int      // r's descriptor, valid until close
+	w  *os.File // given to the sandbox; closed by us once the bootstrap has it
 
-	mu   sync.Mutex
-	tail *tailBuffer // nil between invocations
-	done chan struct{}
+	mu sync.Mutex
+	// sink, group and stream are set at creation, or for a pooled
+	// environment when it is given to a function (attribute).
+	sink   LogSink
+	group  string
+	stream string
+	tail   *tailBuffer // nil between invocations
+	done   chan struct{}
 	// waiting is true while the reader is parked in Read with every byte
 	// it read before handed on.
 	waiting atomic.Bool
@@ -43,23 +49,58 @@ func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
 		return nil, err
 	}
 	p := &logPipe{r: r, w: w, sink: sink, group: group, stream: stream, done: make(chan struct{})}
+	// The raw descriptor, for drain's ioctl: r.Fd() would switch the
+	// pipe to blocking mode.
+	if p.rc, err = r.SyscallConn(); err == nil {
+		err = p.rc.Control(func(fd uintptr) { p.fd = int(fd) })
+	}
+	if err != nil {
+		_ = r.Close()
+		_ = w.Close()
+		return nil, err
+	}
 	go p.read()
 	return p, nil
+}
+
+// readChunk reads what the pipe holds, parking until it holds something.
+// waiting is cleared before the read syscall takes any byte out of the
+// pipe and set again only when the pipe was found empty, so that drain
+// never sees an empty pipe and a parked reader while bytes are in flight.
+func (p *logPipe) readChunk(buf []byte) (int, error) {
+	var n int
+	var rerr error
+	err := p.rc.Read(func(fd uintptr) bool {
+		p.waiting.Store(false)
+		n, rerr = unix.Read(int(fd), buf)
+		if errors.Is(rerr, unix.EAGAIN) {
+			p.waiting.Store(true)
+			return false
+		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 const maxLineBytes = 256 * 1024 // CloudWatch's event limit
 
 // read splits the pipe into lines. waiting is true exactly while the
-// goroutine is parked in Read with every earlier byte handed on, which is
-// what drain needs to know.
+// goroutine is parked with every earlier byte handed on, which is what
+// drain needs to know.
 func (p *logPipe) read() {
 	defer close(p.done)
 	buf := make([]byte, 64*1024)
 	var partial []byte
 	for {
-		p.waiting.Store(true)
-		n, err := p.r.Read(buf)
-		p.waiting.Store(false)
+		n, err := p.readChunk(buf)
 		chunk := buf[:n]
 		for len(chunk) > 0 {
 			i := bytes.IndexByte(chunk, '\n')
@@ -94,10 +135,18 @@ func (p *logPipe) emit(line string) {
 	if p.tail != nil {
 		p.tail.add(line)
 	}
+	sink, group, stream := p.sink, p.group, p.stream
 	p.mu.Unlock()
-	if p.sink != nil {
-		p.sink.Line(p.group, p.stream, now, line)
+	if sink != nil {
+		sink.Line(group, stream, now, line)
 	}
+}
+
+// attribute sends the lines from now on to sink under group and stream.
+func (p *logPipe) attribute(sink LogSink, group, stream string) {
+	p.mu.Lock()
+	p.sink, p.group, p.stream = sink, group, stream
+	p.mu.Unlock()
 }
 
 // platform writes one of Lambda's own lines (START, END, REPORT) into the
@@ -131,7 +180,7 @@ func (p *logPipe) endInvocation() []byte {
 func (p *logPipe) drain(max time.Duration) {
 	deadline := time.Now().Add(max)
 	for {
-		n, err := unix.IoctlGetInt(int(p.r.Fd()), unix.TIOCINQ)
+		n, err := unix.IoctlGetInt(p.fd, unix.TIOCINQ)
 		if err != nil || (n == 0 && p.waiting.Load()) {
 			return
 		}
