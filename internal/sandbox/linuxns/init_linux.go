@@ -39,6 +39,10 @@ type initConfig struct {
 	ShmMB      int
 	UID, GID   int
 	NoFile     uint64
+	// CodeSlave: CodeDir is a shared mount on the host (a pooled
+	// sandbox); /var/task stays its slave so that the code mounted on it
+	// at specialisation shows inside.
+	CodeSlave bool
 }
 
 // initStatus is one message from the init process. Ready comes once the
