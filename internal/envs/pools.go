@@ -54,6 +54,7 @@ type runtimePool struct {
 	idle     []*Environment // oldest first
 	starting int
 	takes    []time.Time // cold starts served or wanted within the window
+	taken    int64       // environments given to functions, ever
 }
 
 // target is how many environments the pool should hold at now.
@@ -88,6 +89,7 @@ func (m *Manager) takePooled(cfg Config, doomed *[]*Environment) *Environment {
 			*doomed = append(*doomed, e)
 			continue
 		}
+		p.taken++
 		return e
 	}
 	return nil
@@ -114,7 +116,9 @@ func (m *Manager) popPooledLocked() *Environment {
 // returnPooled puts back an environment taken by takePooled that could not
 // be used (no memory for its function). Called with m.mu held.
 func (m *Manager) returnPooled(e *Environment) {
-	m.pools[e.cfg.Runtime].idle = append(m.pools[e.cfg.Runtime].idle, e)
+	p := m.pools[e.cfg.Runtime]
+	p.idle = append(p.idle, e)
+	p.taken--
 	m.usedMB += PoolMemoryMB
 }
 
@@ -200,6 +204,7 @@ type RuntimePool struct {
 	Runtime  string
 	Idle     int // started and waiting to be specialised
 	Starting int
+	Taken    int64 // given to functions since the server started
 }
 
 // RuntimePools reports every pool, sorted by runtime.
@@ -207,7 +212,7 @@ func (m *Manager) RuntimePools() []RuntimePool {
 	m.mu.Lock()
 	out := make([]RuntimePool, 0, len(m.pools))
 	for rt, p := range m.pools {
-		out = append(out, RuntimePool{Runtime: rt, Idle: len(p.idle), Starting: p.starting})
+		out = append(out, RuntimePool{Runtime: rt, Idle: len(p.idle), Starting: p.starting, Taken: p.taken})
 	}
 	m.mu.Unlock()
 	slices.SortFunc(out, func(a, b RuntimePool) int { return strings.Compare(a.Runtime, b.Runtime) })
