@@ -226,6 +226,9 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 	var err error
 	if pooled != nil {
 		e, err = pooled, pooled.specialize(ctx, cfg, m.sink, requestID)
+		m.mu.Lock()
+		m.specialised(cfg.Runtime)
+		m.mu.Unlock()
 	} else {
 		e, err = m.start(ctx, cfg, requestID)
 	}

@@ -109,6 +109,7 @@ func (e *Environment) specialize(ctx context.Context, cfg Config, sink LogSink, 
 		e.destroy()
 		return fmt.Errorf("specialising pooled sandbox: %w", err)
 	}
+	e.log.Debug("pooled sandbox specialised", "took", time.Since(began))
 	env := map[string]string{}
 	for _, kv := range cfg.environ(e.stream, e.launchEnv) {
 		k, v, _ := strings.Cut(kv, "=")

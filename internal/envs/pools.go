@@ -53,6 +53,10 @@ func (o PoolOptions) withDefaults() PoolOptions {
 type runtimePool struct {
 	idle     []*Environment // oldest first
 	starting int
+	// specialising counts taken environments still in their init:
+	// refilling waits for them, so that a cold start does not share the
+	// CPU with the start of its replacement.
+	specialising int
 	takes    []time.Time // cold starts served or wanted within the window
 	taken    int64       // environments given to functions, ever
 }
@@ -90,6 +94,7 @@ func (m *Manager) takePooled(cfg Config, doomed *[]*Environment) *Environment {
 			continue
 		}
 		p.taken++
+		p.specialising++
 		return e
 	}
 	return nil
@@ -119,7 +124,17 @@ func (m *Manager) returnPooled(e *Environment) {
 	p := m.pools[e.cfg.Runtime]
 	p.idle = append(p.idle, e)
 	p.taken--
+	p.specialising--
 	m.usedMB += PoolMemoryMB
+}
+
+// specialised notes the end of a taken environment's init. Called with
+// m.mu held.
+func (m *Manager) specialised(runtime string) {
+	if p := m.pools[runtime]; p != nil && p.specialising > 0 {
+		p.specialising--
+		m.wakePools()
+	}
 }
 
 func (m *Manager) wakePools() {
@@ -157,7 +172,7 @@ func (m *Manager) fillPools() {
 			p.idle = p.idle[1:]
 			m.usedMB -= PoolMemoryMB
 		}
-		for len(p.idle)+p.starting < want && p.starting < pooledStartsAtOnce && !m.closed {
+		for len(p.idle)+p.starting < want && p.starting < pooledStartsAtOnce && p.specialising == 0 && !m.closed {
 			if m.budget > 0 && m.usedMB+PoolMemoryMB > m.budget {
 				break // pools never push out functions' environments
 			}

@@ -14,7 +14,7 @@ type Specialization struct {
 	Handler string            `json:"handler"`
 }
 
-// specialization is the state of GET /runtime/gust/specialize.
+// specialization is the state of POST /runtime/gust/specialize.
 type specialization struct {
 	askedOnce sync.Once
 	asked     chan struct{} // closed once the runtime first asks
@@ -40,8 +40,11 @@ func (s *Server) Specialize(sp Specialization) {
 	})
 }
 
-// handleSpecialize serves GET /runtime/gust/specialize: a pooled runtime
-// waits, without a timeout, until the environment is given to a function.
+// handleSpecialize serves POST /runtime/gust/specialize: a pooled runtime
+// says it is loaded and waits, without a timeout, until the environment is
+// given to a function. A post rather than a get so that the runtime's
+// first post of a body (its first response) does not pay for warming up
+// that code path during a cold start; the body is ignored.
 func (s *Server) handleSpecialize(w http.ResponseWriter, r *http.Request) {
 	s.special.askedOnce.Do(func() { close(s.special.asked) })
 	select {

@@ -342,7 +342,12 @@ function failAndExit(err, code) {
 // it, waits here until Gust gives it to one, then takes on that function's
 // environment. Its code is at /var/task by then.
 async function specialize() {
-  const res = await request('GET', '/gust/specialize');
+  // Node.js makes its stdio streams on first use, loading the net module
+  // for a pipe: done here, before any function waits for it.
+  void process.stdout;
+  void process.stderr;
+  // A post, so that the first response's post finds that path warm.
+  const res = await request('POST', '/gust/specialize', '{}', { 'Content-Type': 'application/json' });
   if (res.status !== 200) process.exit(1);
   const spec = JSON.parse(res.body.toString('utf8'));
   for (const k of Object.keys(process.env)) if (!(k in spec.env)) delete process.env[k];

@@ -419,7 +419,8 @@ def specialize(client):
     """A pooled runtime: started before any function was chosen for it,
     it waits here until Gust gives it to one, then takes on that
     function's environment. Its code is at /var/task by then."""
-    status, _, body = client.request("GET", "/gust/specialize")
+    # A post, so that the first response's post finds that path warm.
+    status, _, body = client.request("POST", "/gust/specialize", b"{}", {"Content-Type": "application/json"})
     if status != 200:
         sys.exit(1)
     spec = json.loads(body)
