@@ -57,8 +57,8 @@ type runtimePool struct {
 	// refilling waits for them, so that a cold start does not share the
 	// CPU with the start of its replacement.
 	specialising int
-	takes    []time.Time // cold starts served or wanted within the window
-	taken    int64       // environments given to functions, ever
+	takes        []time.Time // cold starts served or wanted within the window
+	taken        int64       // environments given to functions, ever
 }
 
 // target is how many environments the pool should hold at now.
