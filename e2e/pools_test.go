@@ -17,8 +17,8 @@ import (
 // pooledRuntimes are the runtimes whose pools these tests exercise, each
 // with a handler that reports what its environment holds and leaves a
 // mark in /tmp and in its process environment.
-func pooledRuntimes(t *testing.T) []struct{ runtime, file, handler, code string } {
-	return []struct{ runtime, file, handler, code string }{
+func pooledRuntimes(t *testing.T) []pooledRuntime {
+	return []pooledRuntime{
 		{pythonRuntime(t), "app.py", "app.handler", `import os
 def handler(event, context):
     seen = {"tmp": sorted(os.listdir("/tmp")), "task": sorted(os.listdir("/var/task")),
@@ -36,7 +36,37 @@ exports.handler = async () => {
   return seen;
 };
 `},
+		// A provided runtime: the pooled sandbox execs the function's own
+		// bootstrap once it is specialised.
+		{"provided.al2023", "bootstrap", "unused", `#!/usr/bin/python3
+import json, os, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
+while True:
+    with urllib.request.urlopen(api + "/invocation/next") as r:
+        rid = r.headers["Lambda-Runtime-Aws-Request-Id"]
+        r.read()
+    seen = {"tmp": sorted(os.listdir("/tmp")), "task": sorted(os.listdir("/var/task")),
+            "env": dict(os.environ), "cwd": os.getcwd()}
+    open("/tmp/mark-" + os.environ["WHO"], "w").write("x")
+    os.environ["LEFT_BY_" + os.environ["WHO"]] = "1"
+    req = urllib.request.Request(api + "/invocation/" + rid + "/response", data=json.dumps(seen).encode(), method="POST")
+    urllib.request.urlopen(req).read()
+`},
 	}
+}
+
+type pooledRuntime struct{ runtime, file, handler, code string }
+
+// poolLabel is the runtime label of a runtime's pool on /metrics.
+func (r pooledRuntime) poolLabel() string {
+	if r.file == "bootstrap" {
+		return "provided"
+	}
+	return r.runtime
+}
+
+func (r pooledRuntime) zip(t testing.TB, extra ...zipFile) []byte {
+	return makeZip(t, append([]zipFile{{Name: r.file, Body: []byte(r.code), Mode: 0o755}}, extra...)...)
 }
 
 type seenByFunction struct {
@@ -94,15 +124,15 @@ func TestPooledEnvironmentsServeOneFunctionEach(t *testing.T) {
 			srv := gusttest.Start(t, gusttest.Options{Args: []string{"--pool-min", "1", "--pool-max", "1"}})
 			c := srv.Lambda()
 			for i, who := range []string{"a", "b"} {
-				waitPooled(t, srv, rt.runtime, 1)
+				waitPooled(t, srv, rt.poolLabel(), 1)
 				fn := "pooled-" + who
-				zip := makeZip(t, zipFile{Name: rt.file, Body: []byte(rt.code)}, zipFile{Name: "only-" + who + ".txt", Body: []byte(who)})
+				zip := rt.zip(t, zipFile{Name: "only-" + who + ".txt", Body: []byte(who)})
 				createRuntimeFunction(t, c, fn, rt.runtime, rt.handler, zip, func(in *lambda.CreateFunctionInput) {
 					in.MemorySize = aws.Int32(int32(256 + 128*i))
 					in.Environment = &types.Environment{Variables: map[string]string{"WHO": who, "ONLY_" + who: "yes"}}
 				})
 				seen := invokeSeen(t, c, fn)
-				if taken := poolSample(t, srv, "gust_pooled_environments_taken_total", rt.runtime, ""); taken != float64(i+1) {
+				if taken := poolSample(t, srv, "gust_pooled_environments_taken_total", rt.poolLabel(), ""); taken != float64(i+1) {
 					t.Fatalf("%s: %v cold starts served from the pool, want %d", fn, taken, i+1)
 				}
 				wantTask := []string{"only-" + who + ".txt", rt.file}
@@ -118,7 +148,7 @@ func TestPooledEnvironmentsServeOneFunctionEach(t *testing.T) {
 				}
 				env := seen.Env
 				if env["WHO"] != who || env["ONLY_"+who] != "yes" || env["AWS_LAMBDA_FUNCTION_NAME"] != fn ||
-					env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] != fmt.Sprint(256+128*i) || env["_HANDLER"] != rt.handler ||
+					env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] != fmt.Sprint(256+128*i) || (env["_HANDLER"] != rt.handler && rt.file != "bootstrap") ||
 					env["AWS_LAMBDA_RUNTIME_API"] == "" || env["LAMBDA_TASK_ROOT"] != "/var/task" {
 					t.Errorf("%s: environment %v", fn, env)
 				}
@@ -133,7 +163,7 @@ func TestPooledEnvironmentsServeOneFunctionEach(t *testing.T) {
 					t.Errorf("%s: warm /tmp holds %v", fn, again.Tmp)
 				}
 			}
-			waitPooled(t, srv, rt.runtime, 1) // refilled after the second take
+			waitPooled(t, srv, rt.poolLabel(), 1) // refilled after the second take
 		})
 	}
 }
@@ -145,7 +175,7 @@ func TestPoolFollowsDemand(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--pool-min", "1", "--pool-max", "3", "--pool-window", "3s"}})
 	c := srv.Lambda()
 	waitPooled(t, srv, rt.runtime, 1)
-	zip := makeZip(t, zipFile{Name: rt.file, Body: []byte(rt.code)})
+	zip := rt.zip(t)
 	for i := range 3 {
 		fn := fmt.Sprintf("demand-%d", i)
 		createRuntimeFunction(t, c, fn, rt.runtime, rt.handler, zip, func(in *lambda.CreateFunctionInput) {
@@ -164,7 +194,7 @@ func TestPoolSkipsOtherTmpSizes(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--pool-min", "1"}})
 	c := srv.Lambda()
 	waitPooled(t, srv, rt.runtime, 1)
-	createRuntimeFunction(t, c, "bigtmp", rt.runtime, rt.handler, makeZip(t, zipFile{Name: rt.file, Body: []byte(rt.code)}), func(in *lambda.CreateFunctionInput) {
+	createRuntimeFunction(t, c, "bigtmp", rt.runtime, rt.handler, rt.zip(t), func(in *lambda.CreateFunctionInput) {
 		in.EphemeralStorage = &types.EphemeralStorage{Size: aws.Int32(1024)}
 		in.Environment = &types.Environment{Variables: map[string]string{"WHO": "big"}}
 	})

@@ -45,6 +45,7 @@ type Environment struct {
 	// specialisation.
 	taskDir   string
 	launchEnv []string
+	started   bool // its runtime was started before it was specialised
 }
 
 // move applies ev under e.mu.

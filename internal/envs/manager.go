@@ -128,13 +128,11 @@ func NewManager(o Options) *Manager {
 	if o.Pool.Dir != "" {
 		m.pool = o.Pool.withDefaults()
 		for _, rt := range m.pool.Runtimes {
-			// The provided runtimes' bootstrap is the function's own:
-			// there is nothing to start before the function is known.
-			if r, ok := runtimes.Lookup(rt); !ok || r.Family == runtimes.Provided {
+			if _, ok := runtimes.Lookup(rt); !ok {
 				continue
 			}
 			if _, err := m.runtimes.Launch(rt); err == nil {
-				m.pools[rt] = &runtimePool{}
+				m.pools[poolKey(rt)] = &runtimePool{}
 			}
 		}
 	}

@@ -20,10 +20,12 @@ import (
 const pooledEnv = "_GUST_POOLED=1"
 
 // startPooled starts an environment of runtime rt that belongs to no
-// function yet: its sandbox, with an empty /var/task, and its runtime,
-// which loads the interpreter and the bootstrap and then waits to be
-// specialised. It returns once the runtime waits.
-func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch runtimes.Launch, dir string, log *slog.Logger) (*Environment, error) {
+// function yet: its sandbox, with an empty /var/task, and, when prestart
+// is set (Gust's own bootstraps), its runtime, which loads the interpreter
+// and the bootstrap and then waits to be specialised; it returns once the
+// runtime waits. Without prestart (the provided runtimes, whose bootstrap
+// is the function's) the sandbox waits to exec the bootstrap.
+func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch runtimes.Launch, prestart bool, dir string, log *slog.Logger) (*Environment, error) {
 	id := newID()
 	taskDir := filepath.Join(dir, id[:12])
 	if err := os.MkdirAll(taskDir, 0o755); err != nil {
@@ -67,6 +69,14 @@ func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch
 		defer close(e.serveDone)
 		_ = e.rapi.Serve(e.inst.Listener())
 	}()
+	if !prestart {
+		if err := e.move(EvPooled); err != nil {
+			e.destroy()
+			return nil, err
+		}
+		return e, nil
+	}
+	e.started = true
 	if err := e.inst.Start(); err != nil {
 		e.destroy()
 		return nil, fmt.Errorf("starting pooled runtime: %w", err)
@@ -105,11 +115,24 @@ func (e *Environment) specialize(ctx context.Context, cfg Config, sink LogSink, 
 		e.destroy()
 		return err
 	}
-	if err := e.inst.(sandbox.Specializer).Specialize(cfg.CodeDir, cfg.MemoryMB); err != nil {
+	environ := cfg.environ(e.stream, e.launchEnv)
+	if e.started {
+		environ = nil // the runtime asks for it
+	}
+	if err := e.inst.(sandbox.Specializer).Specialize(cfg.CodeDir, cfg.MemoryMB, environ); err != nil {
 		e.destroy()
 		return fmt.Errorf("specialising pooled sandbox: %w", err)
 	}
 	e.log.Debug("pooled sandbox specialised", "took", time.Since(began))
+	if !e.started {
+		// A provided runtime: exec the function's bootstrap now.
+		if err := e.inst.Start(); err != nil {
+			e.destroy()
+			return platformError(ErrInvalidEntrypoint, requestID, "%v", err)
+		}
+		_ = e.logs.w.Close()
+		return e.finishInit(ctx, requestID, began)
+	}
 	env := map[string]string{}
 	for _, kv := range cfg.environ(e.stream, e.launchEnv) {
 		k, v, _ := strings.Cut(kv, "=")

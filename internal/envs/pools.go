@@ -2,6 +2,8 @@ package envs
 
 import (
 	"slices"
+
+	"gust/internal/runtimes"
 	"strings"
 	"time"
 )
@@ -71,6 +73,15 @@ func (p *runtimePool) target(o PoolOptions, now time.Time) int {
 	return min(o.Min+len(p.takes), o.Max)
 }
 
+// poolKey names the pool of runtime: the provided runtimes differ in name
+// only, and share one.
+func poolKey(runtime string) string {
+	if r, ok := runtimes.Lookup(runtime); ok && r.Family == runtimes.Provided {
+		return "provided"
+	}
+	return runtime
+}
+
 // poolable tells whether cfg may take a pooled environment: every pooled
 // sandbox has Lambda's default /tmp.
 func poolable(cfg Config) bool { return cfg.TmpMB == 0 || cfg.TmpMB == 512 }
@@ -79,7 +90,7 @@ func poolable(cfg Config) bool { return cfg.TmpMB == 0 || cfg.TmpMB == 512 }
 // memory booked for it is released: the caller books cfg's. Called with
 // m.mu held.
 func (m *Manager) takePooled(cfg Config, doomed *[]*Environment) *Environment {
-	p := m.pools[cfg.Runtime]
+	p := m.pools[poolKey(cfg.Runtime)]
 	if p == nil || !poolable(cfg) {
 		return nil
 	}
@@ -131,7 +142,7 @@ func (m *Manager) returnPooled(e *Environment) {
 // specialised notes the end of a taken environment's init. Called with
 // m.mu held.
 func (m *Manager) specialised(runtime string) {
-	if p := m.pools[runtime]; p != nil && p.specialising > 0 {
+	if p := m.pools[poolKey(runtime)]; p != nil && p.specialising > 0 {
 		p.specialising--
 		m.wakePools()
 	}
@@ -194,7 +205,8 @@ func (m *Manager) startPooled(rt string) {
 		if err != nil {
 			return nil, err
 		}
-		return startPooled(m.ctx, m.backend, rt, launch, m.pool.Dir, m.log)
+		r, _ := runtimes.Lookup(rt)
+		return startPooled(m.ctx, m.backend, rt, launch, r.Family != runtimes.Provided, m.pool.Dir, m.log)
 	}()
 	m.mu.Lock()
 	p := m.pools[rt]

@@ -1,8 +1,11 @@
 package linuxns
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+
+	"gust/internal/sandbox/internal/contract"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,9 +44,9 @@ func unmountAll(dir string) error {
 
 // Specialize gives the pooled sandbox to one function: its code read-only
 // at /var/task, and its memory limit and CPU share.
-func (i *instance) Specialize(codeDir string, memoryMB int) error {
+func (i *instance) Specialize(codeDir string, memoryMB int, env []string) error {
 	i.mu.Lock()
-	taskDir, done := i.taskDir, i.specialized
+	taskDir, done, control := i.taskDir, i.specialized, i.control
 	i.specialized = true
 	i.mu.Unlock()
 	switch {
@@ -71,6 +74,20 @@ func (i *instance) Specialize(codeDir string, memoryMB int) error {
 	}
 	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, taskDir, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
 		return fmt.Errorf("mounting the code on %s: %w", taskDir, err)
+	}
+	if env == nil {
+		return nil
+	}
+	if control == nil {
+		return errors.New("sandbox: Specialize with an environment after Start")
+	}
+	line, err := json.Marshal(contract.Spec{Env: env}.Environ(RuntimeAPIAddr))
+	if err != nil {
+		return err
+	}
+	// The init process reads it before the start byte (RunInit).
+	if _, err := control.Write(append(append([]byte{envByte}, line...), '\n')); err != nil {
+		return fmt.Errorf("handing the environment to the sandbox init: %w", err)
 	}
 	return nil
 }

@@ -175,11 +175,14 @@ type InsideListener interface {
 }
 
 // Specializer is an optional Instance capability, present on instances
-// created with Spec.Pooled: give a pre-started sandbox to one function by
+// created with Spec.Pooled: give a pre-built sandbox to one function by
 // mounting its code read-only at /var/task and setting its memory limit
-// (and the CPU share that follows from it). Call it at most once.
+// (and the CPU share that follows from it). Before Start, env (when not
+// nil) replaces the Spec's Env, so that a sandbox built before its
+// function was known runs that function's own bootstrap
+// (/var/task/bootstrap) with its environment. Call it at most once.
 type Specializer interface {
-	Specialize(codeDir string, memoryMB int) error
+	Specialize(codeDir string, memoryMB int, env []string) error
 }
 
 // ExitStatus is how a bootstrap exited.
