@@ -88,7 +88,12 @@ seen, shown = {}, []
 def poll_once():
     global seen
     while True:
-        resp = logs.filter_log_events(**kwargs)
+        try:
+            resp = logs.filter_log_events(**kwargs)
+        except logs.exceptions.ResourceNotFoundException:
+            # The group appears with its first stored line, a few ms
+            # after the first invoke returns: nothing to show yet.
+            return
         for e in resp["events"]:
             ids = seen.setdefault(e["timestamp"], set())
             if e["eventId"] not in ids:

@@ -84,6 +84,9 @@ func serverCommand() *cobra.Command {
 	f.IntVar(&cfg.MetricsMaxFunctions, "metrics-max-functions", envInt("GUST_METRICS_MAX_FUNCTIONS", cfg.MetricsMaxFunctions), "functions with their own /metrics label; the rest are \"other\" [GUST_METRICS_MAX_FUNCTIONS]")
 	f.Float64Var(&cfg.PriceGBSecond, "price-gb-second", envFloat("GUST_PRICE_GB_SECOND", cfg.PriceGBSecond), "USD per GB-second in /gust/v1/usage [GUST_PRICE_GB_SECOND]")
 	f.Float64Var(&cfg.PricePerMillionRequests, "price-per-million-requests", envFloat("GUST_PRICE_PER_MILLION_REQUESTS", cfg.PricePerMillionRequests), "USD per million requests in /gust/v1/usage [GUST_PRICE_PER_MILLION_REQUESTS]")
+	f.IntVar(&cfg.PoolMin, "pool-min", envInt("GUST_POOL_MIN", cfg.PoolMin), "pre-started runtimes per Python and Node.js runtime without demand; 0 disables pools [GUST_POOL_MIN]")
+	f.IntVar(&cfg.PoolMax, "pool-max", envInt("GUST_POOL_MAX", cfg.PoolMax), "pre-started runtimes per runtime under demand [GUST_POOL_MAX]")
+	f.DurationVar(&cfg.PoolWindow, "pool-window", envDuration("GUST_POOL_WINDOW", cfg.PoolWindow), "how long a cold start counts as demand for a pool [GUST_POOL_WINDOW]")
 	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
 	return cmd
 }
@@ -245,9 +248,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if concurrency < cfg.Concurrency {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
+	var pools envs.PoolOptions
+	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
+		pools = envs.PoolOptions{Dir: filepath.Join(cfg.DataDir, "pool"), Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
+	}
 	environments := envs.NewManager(envs.Options{
 		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
+		Pool:      pools,
 	})
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
@@ -265,7 +273,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: backend.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)

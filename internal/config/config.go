@@ -73,6 +73,13 @@ type Config struct {
 	// 0.0000166667 and 0.20.
 	PriceGBSecond           float64
 	PricePerMillionRequests float64
+	// PoolMin is how many pre-started runtimes each Python and Node.js
+	// runtime keeps without demand (0 disables pools; default 1);
+	// PoolMax caps a pool under demand (default 8). PoolWindow is how
+	// long a cold start counts as demand (default 30 s). Pools need
+	// namespace isolation.
+	PoolMin, PoolMax int
+	PoolWindow       time.Duration
 }
 
 // Default returns the documented defaults.
@@ -95,6 +102,10 @@ func Default() Config {
 		MetricsMaxFunctions:     500,
 		PriceGBSecond:           0.0000166667,
 		PricePerMillionRequests: 0.20,
+
+		PoolMin:    1,
+		PoolMax:    8,
+		PoolWindow: 30 * time.Second,
 	}
 }
 
@@ -155,6 +166,9 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsMaxFunctions <= 0 {
 		errs = append(errs, errors.New("metrics max functions must be positive"))
+	}
+	if c.PoolMin < 0 || c.PoolMax < c.PoolMin || c.PoolWindow <= 0 {
+		errs = append(errs, errors.New("pools: want 0 <= pool-min <= pool-max and a positive pool-window"))
 	}
 	if c.PriceGBSecond < 0 || c.PricePerMillionRequests < 0 {
 		errs = append(errs, errors.New("prices must not be negative"))

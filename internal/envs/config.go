@@ -3,6 +3,7 @@ package envs
 import (
 	"cmp"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,9 @@ type Config struct {
 	Region     string
 	LogGroup   string
 	Variables  map[string]string // the function's own environment
+	// Platform are variables the server gives every environment of the
+	// function (its credentials, AWS_ENDPOINT_URL), over its own.
+	Platform []string
 	// InitType is AWS_LAMBDA_INITIALIZATION_TYPE: on-demand (default) or
 	// provisioned-concurrency.
 	InitType string
@@ -39,11 +43,19 @@ func (c Config) Key() string { return c.Function + "\x00" + c.Version + "\x00" +
 // variables and the runtime's own (runtimeEnv) over the function's.
 // Nothing comes from the server's environment.
 func (c Config) environ(logStream string, runtimeEnv []string) []string {
-	env := make([]string, 0, len(c.Variables)+len(runtimeEnv)+20)
+	env := make([]string, 0, len(c.Variables)+len(runtimeEnv)+len(c.Platform)+20)
+	platform := map[string]bool{}
+	for _, kv := range c.Platform {
+		k, _, _ := strings.Cut(kv, "=")
+		platform[k] = true
+	}
 	for k, v := range c.Variables {
-		env = append(env, k+"="+v)
+		if !platform[k] {
+			env = append(env, k+"="+v)
+		}
 	}
 	env = append(env, runtimeEnv...)
+	env = append(env, c.Platform...)
 	return append(env,
 		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
 		"LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",

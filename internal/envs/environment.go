@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
+	"os"
 	"sync"
 	"time"
 
@@ -37,6 +39,13 @@ type Environment struct {
 	lastUsed     time.Time
 	idleUntil    time.Time // an idle environment is unloaded after this
 	provisioned  bool      // kept initialised by provisioned concurrency
+
+	// Pooled environments only: the host directory behind /var/task and
+	// the runtime's own variables, added to the function's at
+	// specialisation.
+	taskDir   string
+	launchEnv []string
+	started   bool // its runtime was started before it was specialised
 }
 
 // move applies ev under e.mu.
@@ -115,6 +124,15 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 		e.destroy()
 		return nil, err
 	}
+	if err := e.finishInit(ctx, requestID, began); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// finishInit waits for the runtime's first /next; on failure it reports
+// INIT_REPORT and destroys the environment.
+func (e *Environment) finishInit(ctx context.Context, requestID string, began time.Time) error {
 	if err := e.waitInit(ctx, requestID); err != nil {
 		var fe *FunctionError
 		if errors.As(err, &fe) {
@@ -123,12 +141,12 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 			fe.Log = e.logs.endInvocation()
 		}
 		e.destroy()
-		return nil, err
+		return err
 	}
 	e.initDuration = time.Since(began)
 	e.lastUsed = time.Now()
 	e.log.Debug("environment ready", "init", e.initDuration)
-	return e, nil
+	return nil
 }
 
 func (e *Environment) waitInit(ctx context.Context, requestID string) error {
@@ -318,4 +336,9 @@ func (e *Environment) destroy() {
 		<-e.serveDone
 	}
 	e.logs.close()
+	if e.taskDir != "" {
+		if err := os.Remove(e.taskDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			e.log.Warn("removing pooled sandbox directory", "err", err)
+		}
+	}
 }

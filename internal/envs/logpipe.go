@@ -26,21 +26,22 @@ type LogSink interface {
 // has read the pipe empty every byte written before is a line (or the
 // start of one).
 type logPipe struct {
-	r     *os.File
-	rc    syscall.RawConn
-	w     *os.File // given to the sandbox; closed by us once the bootstrap has it
-	sink  LogSink
-	group string
-	// stream is set once; read by the reader goroutine.
-	stream string
+	r  *os.File
+	rc syscall.RawConn
+	w  *os.File // given to the sandbox; closed by us once the bootstrap has it
 
 	readMu  sync.Mutex
 	buf     []byte
 	partial []byte // a line without its newline yet
 
-	mu   sync.Mutex
-	tail *tailBuffer // nil between invocations
-	done chan struct{}
+	mu sync.Mutex
+	// sink, group and stream are set at creation, or for a pooled
+	// environment when it is given to a function (attribute).
+	sink   LogSink
+	group  string
+	stream string
+	tail   *tailBuffer // nil between invocations
+	done   chan struct{}
 }
 
 func newLogPipe(sink LogSink, group, stream string) (*logPipe, error) {
@@ -131,10 +132,18 @@ func (p *logPipe) emit(line string) {
 	if p.tail != nil {
 		p.tail.add(line)
 	}
+	sink, group, stream := p.sink, p.group, p.stream
 	p.mu.Unlock()
-	if p.sink != nil {
-		p.sink.Line(p.group, p.stream, now, line)
+	if sink != nil {
+		sink.Line(group, stream, now, line)
 	}
+}
+
+// attribute sends the lines from now on to sink under group and stream.
+func (p *logPipe) attribute(sink LogSink, group, stream string) {
+	p.mu.Lock()
+	p.sink, p.group, p.stream = sink, group, stream
+	p.mu.Unlock()
 }
 
 // platform writes one of Lambda's own lines (START, END, REPORT) into the

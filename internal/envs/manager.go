@@ -49,6 +49,9 @@ type Options struct {
 	// this node (0 = unlimited): a function's memory limit is what it may
 	// use, so the node never admits more than it could hold.
 	MemoryBudgetMB int
+	// Pool configures pools of pre-started runtimes (pooled
+	// environments count in MemoryBudgetMB); a zero Pool has none.
+	Pool PoolOptions
 }
 
 // Manager owns every environment on this node.
@@ -64,11 +67,17 @@ type Manager struct {
 	mu          sync.Mutex
 	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
 	provisioned map[string]*provisionedSet
-	prewarms    map[string]prewarm // by function: one scheduled pre-warm each
-	busy        map[string]int     // by function: starting or invoking
-	usedMB      int                // MemorySize of every live or starting environment
+	prewarms    map[string]prewarm      // by function: one scheduled pre-warm each
+	busy        map[string]int          // by function: starting or invoking
+	usedMB      int                     // MemorySize of every live or starting environment, PoolMemoryMB per pooled one
+	pools       map[string]*runtimePool // by runtime
 	closed      bool
 
+	pool     PoolOptions
+	poolWake chan struct{} // wakes refill
+
+	ctx     context.Context // cancelled by Close: stops pooled starts
+	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	stop    chan struct{}
 	changed chan struct{} // wakes the provisioner
@@ -112,10 +121,28 @@ func NewManager(o Options) *Manager {
 		busy:        map[string]int{},
 		stop:        make(chan struct{}),
 		changed:     make(chan struct{}, 1),
+		pools:       map[string]*runtimePool{},
+		poolWake:    make(chan struct{}, 1),
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	if o.Pool.Dir != "" {
+		m.pool = o.Pool.withDefaults()
+		for _, rt := range m.pool.Runtimes {
+			if _, ok := runtimes.Lookup(rt); !ok {
+				continue
+			}
+			if _, err := m.runtimes.Launch(rt); err == nil {
+				m.pools[poolKey(rt)] = &runtimePool{}
+			}
+		}
 	}
 	m.wg.Add(2)
 	go m.reap()
 	go m.provision()
+	if len(m.pools) > 0 {
+		m.wg.Add(1)
+		go m.refill()
+	}
 	return m
 }
 
@@ -184,13 +211,25 @@ func (m *Manager) acquire(ctx context.Context, cfg Config, requestID string) (*E
 		m.mu.Unlock()
 		return e, nil
 	}
+	pooled := m.takePooled(cfg, &doomed)
 	if !m.reserveMemory(cfg.MemoryMB, &doomed) {
+		if pooled != nil {
+			m.returnPooled(pooled)
+		}
 		m.mu.Unlock()
 		return nil, ErrNoCapacity
 	}
 	m.busy[cfg.Function]++
 	m.mu.Unlock()
-	e, err := m.start(ctx, cfg, requestID)
+	var err error
+	if pooled != nil {
+		e, err = pooled, pooled.specialize(ctx, cfg, m.sink, requestID)
+		m.mu.Lock()
+		m.specialised(cfg.Runtime)
+		m.mu.Unlock()
+	} else {
+		e, err = m.start(ctx, cfg, requestID)
+	}
 	if err != nil {
 		m.mu.Lock()
 		m.markIdle(cfg.Function)
@@ -220,12 +259,17 @@ func (m *Manager) start(ctx context.Context, cfg Config, requestID string) (*Env
 // Called with m.mu held; the environments to destroy go to doomed.
 func (m *Manager) reserveMemory(mb int, doomed *[]*Environment) bool {
 	for m.budget > 0 && m.usedMB+mb > m.budget {
-		victim := m.oldestIdle()
+		if victim := m.oldestIdle(); victim != nil {
+			*doomed = append(*doomed, victim)
+			m.forgetLocked(victim)
+			continue
+		}
+		// Then pooled environments: a function's cold start comes first.
+		victim := m.popPooledLocked()
 		if victim == nil {
 			return false
 		}
 		*doomed = append(*doomed, victim)
-		m.forgetLocked(victim)
 	}
 	m.usedMB += mb
 	return true
@@ -434,9 +478,11 @@ func (m *Manager) Close() error {
 	for _, set := range m.provisioned {
 		all = append(all, set.idle...)
 	}
+	all = append(all, m.closePoolsLocked()...)
 	m.idle = map[string][]*Environment{}
 	m.provisioned = map[string]*provisionedSet{}
 	m.mu.Unlock()
+	m.cancel()
 	close(m.stop)
 	m.wg.Wait()
 	var wg sync.WaitGroup

@@ -11,9 +11,12 @@ const (
 	Ready                     // waiting for an invocation
 	Invoking                  // one invocation in flight
 	Dead                      // destroyed; terminal
+	// Pooled: a pre-started runtime, not yet any function's, waiting to
+	// be specialised. Placed last so that the numbering above is kept.
+	Pooled
 )
 
-var stateNames = [...]string{"Starting", "Initializing", "Ready", "Invoking", "Dead"}
+var stateNames = [...]string{"Starting", "Initializing", "Ready", "Invoking", "Dead", "Pooled"}
 
 func (s State) String() string { return stateNames[s] }
 
@@ -26,15 +29,18 @@ const (
 	EvInvokeBegin              // an invocation was handed over
 	EvInvokeEnd                // the runtime answered (response or error)
 	EvFail                     // init error, exit, timeout, or shutdown
+	EvPooled                   // a pooled runtime started and waits to be specialised
+	EvSpecialize               // a pooled runtime was given to a function
 )
 
-var eventNames = [...]string{"Started", "InitDone", "InvokeBegin", "InvokeEnd", "Fail"}
+var eventNames = [...]string{"Started", "InitDone", "InvokeBegin", "InvokeEnd", "Fail", "Pooled", "Specialize"}
 
 func (e Event) String() string { return eventNames[e] }
 
 // transitions lists every allowed move; anything else is refused.
 var transitions = map[State]map[Event]State{
-	Starting:     {EvStarted: Initializing, EvFail: Dead},
+	Starting:     {EvStarted: Initializing, EvPooled: Pooled, EvFail: Dead},
+	Pooled:       {EvSpecialize: Initializing, EvFail: Dead},
 	Initializing: {EvInitDone: Ready, EvFail: Dead},
 	Ready:        {EvInvokeBegin: Invoking, EvFail: Dead},
 	Invoking:     {EvInvokeEnd: Ready, EvFail: Dead},

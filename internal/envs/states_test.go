@@ -6,6 +6,9 @@ func TestEveryStateEventPair(t *testing.T) {
 	allowed := map[[2]int]State{
 		{int(Starting), int(EvStarted)}:      Initializing,
 		{int(Starting), int(EvFail)}:         Dead,
+		{int(Starting), int(EvPooled)}:       Pooled,
+		{int(Pooled), int(EvSpecialize)}:     Initializing,
+		{int(Pooled), int(EvFail)}:           Dead,
 		{int(Initializing), int(EvInitDone)}: Ready,
 		{int(Initializing), int(EvFail)}:     Dead,
 		{int(Ready), int(EvInvokeBegin)}:     Invoking,
@@ -13,8 +16,8 @@ func TestEveryStateEventPair(t *testing.T) {
 		{int(Invoking), int(EvInvokeEnd)}:    Ready,
 		{int(Invoking), int(EvFail)}:         Dead,
 	}
-	for s := Starting; s <= Dead; s++ {
-		for ev := EvStarted; ev <= EvFail; ev++ {
+	for s := Starting; s <= Pooled; s++ {
+		for ev := EvStarted; ev <= EvSpecialize; ev++ {
 			got, err := next(s, ev)
 			want, ok := allowed[[2]int{int(s), int(ev)}]
 			switch {

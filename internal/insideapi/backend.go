@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -51,36 +50,36 @@ func NewBackend(o Options) *Backend {
 // Name is the wrapped backend's.
 func (b *Backend) Name() string { return b.o.Backend.Name() }
 
-// reserved are the variables Backend sets; a function's own are dropped.
-var reserved = []string{"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_ENDPOINT_URL="}
+// inside tells whether environments get Gust's API inside their own
+// network. Whether an environment can listen inside is known only once it
+// exists; the backend's name says it in advance.
+func (b *Backend) inside() bool {
+	return b.o.Handler != nil && b.o.Backend.Name() == "namespace"
+}
 
-// Create creates the environment with credentials and an endpoint, and
-// serves the Handler inside it when it can.
-func (b *Backend) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
-	function := ""
-	env := make([]string, 0, len(spec.Env)+4)
-	for _, kv := range spec.Env {
-		if v, ok := strings.CutPrefix(kv, "AWS_LAMBDA_FUNCTION_NAME="); ok {
-			function = v
-		}
-		if !hasAnyPrefix(kv, reserved) {
-			env = append(env, kv)
-		}
-	}
+// FunctionEnv is what every environment of function gets: credentials of
+// its own and, when it can reach Gust, AWS_ENDPOINT_URL. The environments
+// package adds them to the function's environment, also when a pooled
+// sandbox is given to the function later.
+func (b *Backend) FunctionEnv(function string) []string {
 	p := b.o.Credentials.For(function)
-	env = append(env, "AWS_ACCESS_KEY_ID="+p.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+p.SecretAccessKey, "AWS_SESSION_TOKEN="+p.SessionToken)
-	// Whether an environment can listen inside is known only once it
-	// exists; the backend's name says it in advance.
-	inside := b.o.Handler != nil && b.o.Backend.Name() == "namespace"
+	env := []string{"AWS_ACCESS_KEY_ID=" + p.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + p.SecretAccessKey, "AWS_SESSION_TOKEN=" + p.SessionToken}
 	switch {
-	case inside:
+	case b.inside():
 		env = append(env, "AWS_ENDPOINT_URL=http://"+InsideAddress)
 	case b.o.Endpoint != "":
 		env = append(env, "AWS_ENDPOINT_URL="+b.o.Endpoint)
 	}
-	spec.Env = env
+	return env
+}
+
+// Create creates the environment and serves the Handler inside it when it
+// can. A pooled sandbox is created before its function is known: the
+// Handler authenticates every call by the caller's own signature, so
+// serving it inside from the start is safe.
+func (b *Backend) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
 	inst, err := b.o.Backend.Create(ctx, spec)
-	if err != nil || !inside {
+	if err != nil || !b.inside() {
 		return inst, err
 	}
 	il, ok := inst.(sandbox.InsideListener)
@@ -98,19 +97,7 @@ func (b *Backend) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Instan
 		defer close(w.served)
 		_ = w.srv.Serve(ln)
 	}()
-	if f, ok := inst.(sandbox.Freezer); ok {
-		return &freezerInstance{instance: w, Freezer: f}, nil
-	}
 	return w, nil
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // instance owns the server inside one environment.
@@ -131,8 +118,28 @@ func (i *instance) Destroy() error {
 	return i.Instance.Destroy()
 }
 
-// freezerInstance keeps the wrapped instance's Freezer capability visible.
-type freezerInstance struct {
-	*instance
-	sandbox.Freezer
+// Freeze and Thaw, and Specialize, keep the wrapped instance's optional
+// capabilities visible; callers only use them on instances that have them
+// (a pooled sandbox is specialised; a namespace sandbox freezes).
+func (i *instance) Freeze(ctx context.Context) error {
+	if f, ok := i.Instance.(sandbox.Freezer); ok {
+		return f.Freeze(ctx)
+	}
+	return errors.ErrUnsupported
+}
+
+// Thaw resumes a frozen environment.
+func (i *instance) Thaw() error {
+	if f, ok := i.Instance.(sandbox.Freezer); ok {
+		return f.Thaw()
+	}
+	return errors.ErrUnsupported
+}
+
+// Specialize gives a pooled sandbox to one function.
+func (i *instance) Specialize(codeDir string, memoryMB int, env []string) error {
+	if s, ok := i.Instance.(sandbox.Specializer); ok {
+		return s.Specialize(codeDir, memoryMB, env)
+	}
+	return errors.ErrUnsupported
 }

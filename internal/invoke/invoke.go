@@ -104,8 +104,11 @@ type Options struct {
 	Code      CodePaths
 	Envs      Environments
 	Async     Enqueuer // optional: without it Event invocations are refused
-	Region    string
-	Logger    *slog.Logger
+	// FunctionEnv, when set, gives the platform variables of a function's
+	// environments (credentials, AWS_ENDPOINT_URL).
+	FunctionEnv func(function string) []string
+	Region      string
+	Logger      *slog.Logger
 	// MaxConcurrency is the account's concurrency limit (default 1000).
 	MaxConcurrency int
 }
@@ -116,6 +119,7 @@ type Service struct {
 	code      CodePaths
 	envs      Environments
 	async     Enqueuer
+	fnEnv     func(function string) []string
 	region    string
 	log       *slog.Logger
 	observer  Observer
@@ -130,7 +134,7 @@ func New(o Options) *Service {
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = control.DefaultAccountConcurrency
 	}
-	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, region: o.Region, log: o.Logger, observer: o.Observer, admission: newAdmission(o.MaxConcurrency)}
+	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, fnEnv: o.FunctionEnv, region: o.Region, log: o.Logger, observer: o.Observer, admission: newAdmission(o.MaxConcurrency)}
 }
 
 // Limits from AWS's quotas.
@@ -232,7 +236,12 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 	if err != nil {
 		return envs.Config{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
 	}
+	var platform []string
+	if s.fnEnv != nil {
+		platform = s.fnEnv(f.Name)
+	}
 	return envs.Config{
+		Platform:   platform,
 		Function:   f.Name,
 		Version:    f.Version,
 		RevisionID: f.RevisionID,

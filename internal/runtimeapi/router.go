@@ -16,6 +16,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(apiPrefix+"/invocation/{id}/response", allow(http.MethodPost, s.handleResponse))
 	mux.Handle(apiPrefix+"/invocation/{id}/error", allow(http.MethodPost, s.handleError))
 	mux.Handle(apiPrefix+"/init/error", allow(http.MethodPost, s.handleInitError))
+	mux.Handle(apiPrefix+"/gust/specialize", allow(http.MethodPost, s.handleSpecialize))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		closeAfterReply(w)
 		renderError(w, http.StatusNotFound, apiErrorNotFound, fmt.Sprintf("No Runtime API resource at %s", r.URL.Path))

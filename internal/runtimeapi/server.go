@@ -84,6 +84,8 @@ type Server struct {
 	// Add happens under mu and only before closed is closed.
 	handlers sync.WaitGroup
 
+	special *specialization
+
 	closed    chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -111,6 +113,7 @@ func NewServer(o Options) *Server {
 		limit:   limit,
 		changed: make(chan struct{}),
 		closed:  make(chan struct{}),
+		special: newSpecialization(),
 	}
 	s.handler = s.track(s.routes())
 	s.http = &http.Server{

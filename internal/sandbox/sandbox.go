@@ -21,6 +21,9 @@ type (
 	// InsideListener is an optional Instance capability: listen inside
 	// the environment's network.
 	InsideListener = contract.InsideListener
+	// Specializer is an optional capability of pooled Instances: mount a
+	// function's code and set its limits.
+	Specializer = contract.Specializer
 )
 
 // ErrInvalidEntrypoint matches Start errors that are the function's fault:

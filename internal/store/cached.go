@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -15,6 +16,10 @@ type CachedTable struct {
 
 	mu      sync.Mutex
 	records map[string]Record
+	// absent holds keys read as missing: a key that is usually absent
+	// (an account without reserved concurrency) costs no round trip
+	// either. Invalidated like records.
+	absent map[string]struct{}
 	// gen changes on every watched change; a Get that raced with one does
 	// not fill the cache with what it read.
 	gen uint64
@@ -24,14 +29,14 @@ type CachedTable struct {
 // the cache's freshness, ends with ctx; after that every read goes to the
 // store.
 func (t *Table) Cached(ctx context.Context) (*CachedTable, error) {
-	c := &CachedTable{Table: t, records: map[string]Record{}}
+	c := &CachedTable{Table: t, records: map[string]Record{}, absent: map[string]struct{}{}}
 	if err := t.Watch(ctx, c.invalidate); err != nil {
 		return nil, err
 	}
 	go func() {
 		<-ctx.Done()
 		c.mu.Lock()
-		c.records = nil // nil map: no more caching
+		c.records, c.absent = nil, nil // nil maps: no more caching
 		c.mu.Unlock()
 	}()
 	return c, nil
@@ -42,6 +47,7 @@ func (c *CachedTable) invalidate(key string, _ bool) {
 	c.gen++
 	if c.records != nil {
 		delete(c.records, key)
+		delete(c.absent, key)
 	}
 	c.mu.Unlock()
 }
@@ -50,12 +56,23 @@ func (c *CachedTable) invalidate(key string, _ bool) {
 func (c *CachedTable) Get(ctx context.Context, key string) (Record, error) {
 	c.mu.Lock()
 	rec, ok := c.records[key]
+	_, absent := c.absent[key]
 	gen := c.gen
 	c.mu.Unlock()
 	if ok {
 		return rec, nil
 	}
+	if absent {
+		return Record{}, keyErr("getting", key, ErrNotFound)
+	}
 	rec, err := c.Table.Get(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		c.mu.Lock()
+		if c.gen == gen && c.absent != nil {
+			c.absent[key] = struct{}{}
+		}
+		c.mu.Unlock()
+	}
 	if err != nil {
 		return Record{}, err
 	}

@@ -53,3 +53,43 @@ func TestCachedTableFollowsOtherWriters(t *testing.T) {
 		t.Fatalf("deleted key still cached: %v", err)
 	}
 }
+
+func TestCachedTableRemembersAbsentKeys(t *testing.T) {
+	ctx := testContext(t)
+	s := openStore(t, t.TempDir())
+	direct := openTable(t, s, "absent")
+	cached, err := openTable(t, s, "absent").Cached(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second read is served from memory
+		if _, err := cached.Get(ctx, "k"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing key: %v", err)
+		}
+	}
+	// Another writer creates it: the watch forgets that it was absent.
+	if _, err := direct.Create(ctx, "k", []byte("v1")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rec, err := cached.Get(ctx, "k")
+		if err == nil && string(rec.Value) == "v1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cache still answers %v after another writer's create", err)
+		}
+		time.Sleep(5 * time.Millisecond) // polling the watch
+	}
+	// Its own creates are visible at once.
+	if _, err := cached.Get(ctx, "k2"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing key: %v", err)
+	}
+	if _, err := cached.Create(ctx, "k2", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := cached.Get(ctx, "k2"); err != nil || string(rec.Value) != "v" {
+		t.Fatalf("own create not visible: %q, %v", rec.Value, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,6 +53,17 @@ type Verifier struct {
 	// MaxSkew is how far the request time may be from Now in either
 	// direction. Zero or negative means 15 minutes, AWS's window.
 	MaxSkew time.Duration
+
+	// last is the most recently derived signing key: a client signs
+	// every request of a day with the same one, and deriving it costs
+	// four HMACs.
+	last atomic.Pointer[derivedKey]
+}
+
+type derivedKey struct {
+	secret string
+	cred   credential
+	key    []byte
 }
 
 // Principal is who signed the request.
@@ -109,7 +121,13 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Princip
 		return Principal{}, err
 	}
 
-	key := signingKey(secret, c.credential)
+	var key []byte
+	if d := v.last.Load(); d != nil && d.secret == secret && d.cred == c.credential {
+		key = d.key
+	} else {
+		key = signingKey(secret, c.credential)
+		v.last.Store(&derivedKey{secret: secret, cred: c.credential, key: key})
+	}
 	stsPrefix := algorithm + "\n" + c.amzDate + "\n" + c.credential.scope() + "\n"
 	headers := canonicalHeaders(r, c.headerNames)
 	method := r.Method

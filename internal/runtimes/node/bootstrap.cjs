@@ -338,7 +338,26 @@ function failAndExit(err, code) {
   report.catch(() => {}).then(() => process.exit(code));
 }
 
+// specialize: a pooled runtime, started before any function was chosen for
+// it, waits here until Gust gives it to one, then takes on that function's
+// environment. Its code is at /var/task by then.
+async function specialize() {
+  // Node.js makes its stdio streams on first use, loading the net module
+  // for a pipe: done here, before any function waits for it.
+  void process.stdout;
+  void process.stderr;
+  // A post, so that the first response's post finds that path warm.
+  const res = await request('POST', '/gust/specialize', '{}', { 'Content-Type': 'application/json' });
+  if (res.status !== 200) process.exit(1);
+  const spec = JSON.parse(res.body.toString('utf8'));
+  for (const k of Object.keys(process.env)) if (!(k in spec.env)) delete process.env[k];
+  Object.assign(process.env, spec.env);
+  process.chdir('/var/task');
+  require('module').Module._initPaths(); // NODE_PATH may have changed
+}
+
 async function main() {
+  if (process.env._GUST_POOLED === '1') await specialize();
   patchConsole();
   process.on('uncaughtException', (err) => {
     console.error('Uncaught Exception', formatted(err));

@@ -415,11 +415,28 @@ def handle(client, handler, inv):
     client.respond(inv.request_id, body, content_type)
 
 
+def specialize(client):
+    """A pooled runtime: started before any function was chosen for it,
+    it waits here until Gust gives it to one, then takes on that
+    function's environment. Its code is at /var/task by then."""
+    # A post, so that the first response's post finds that path warm.
+    status, _, body = client.request("POST", "/gust/specialize", b"{}", {"Content-Type": "application/json"})
+    if status != 200:
+        sys.exit(1)
+    spec = json.loads(body)
+    os.environ.clear()
+    os.environ.update(spec["env"])
+    time.tzset()
+    os.chdir("/var/task")
+
+
 def main():
     for stream in (sys.stdout, sys.stderr):
         if (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8", errors="backslashreplace", write_through=True)
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if os.environ.get("_GUST_POOLED") == "1":
+        specialize(client)
     setup_logging()
     setup_path()
     try:

@@ -137,7 +137,7 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 		}
 	}
 	began := time.Now()
-	i := &instance{id: spec.ID, log: b.log, exited: make(chan struct{})}
+	i := &instance{id: spec.ID, log: b.log, exited: make(chan struct{}), pidsMax: b.opts.PidsMax}
 	ok := false
 	defer func() {
 		if !ok {
@@ -146,6 +146,12 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 	}()
 
 	var err error
+	if spec.Pooled {
+		if err := makeSharedMount(spec.CodeDir); err != nil {
+			return nil, err
+		}
+		i.taskDir = spec.CodeDir
+	}
 	if i.netns, i.ln, err = newNetns(RuntimeAPIAddr); err != nil {
 		return nil, fmt.Errorf("preparing the network: %w", err)
 	}
@@ -209,6 +215,7 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 		UID:        b.opts.UID,
 		GID:        b.opts.GID,
 		NoFile:     noFile,
+		CodeSlave:  spec.Pooled,
 	})
 	if err != nil {
 		return nil, err

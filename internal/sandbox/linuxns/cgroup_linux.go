@@ -340,11 +340,19 @@ func (c *envCgroup) setLimits(lim limits) error {
 		}
 		return nil
 	}
+	memsw := filepath.Join(mem, "memory.memsw.limit_in_bytes")
 	if err := writeFile(filepath.Join(mem, "memory.limit_in_bytes"), bytes); err != nil {
-		return err
+		// Raising the limit of a pooled sandbox: v1 refuses a memory
+		// limit above memory plus swap, so that goes up first.
+		if writeOptional(memsw, bytes) != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(mem, "memory.limit_in_bytes"), bytes); err != nil {
+			return err
+		}
 	}
 	// Memory plus swap equal to memory: no swap. Absent without swap accounting.
-	if err := writeOptional(filepath.Join(mem, "memory.memsw.limit_in_bytes"), bytes); err != nil {
+	if err := writeOptional(memsw, bytes); err != nil {
 		return err
 	}
 	if err := writeFile(filepath.Join(pids, "pids.max"), pidsMax); err != nil {

@@ -58,6 +58,17 @@
 // as the server), which ends the whole environment. Only its empty cgroup
 // directories remain.
 //
+// # Pooled sandboxes
+//
+// With Spec.Pooled, CodeDir is an empty host directory that Create makes a
+// shared mount; the sandbox's /var/task is its slave (every other mount
+// the init places is private). Specialize attaches a read-only clone of a
+// function's code on that directory from the host (open_tree,
+// mount_setattr, move_mount), which propagates into the sandbox, sets the
+// cgroup limits, and before Start can replace the bootstrap's environment
+// through the control pipe. No thread of the server enters the sandbox's
+// mount namespace.
+//
 // # What it does not protect against
 //
 // It is a container, not a virtual machine: every environment shares the

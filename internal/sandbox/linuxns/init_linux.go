@@ -27,6 +27,10 @@ const (
 
 const startByte = 'S'
 
+// envByte precedes a JSON line that replaces the bootstrap's environment:
+// a pooled sandbox learns its function's before the start byte.
+const envByte = 'E'
+
 // initConfig is what the init process needs to build the sandbox.
 type initConfig struct {
 	Hostname   string
@@ -39,6 +43,10 @@ type initConfig struct {
 	ShmMB      int
 	UID, GID   int
 	NoFile     uint64
+	// CodeSlave: CodeDir is a shared mount on the host (a pooled
+	// sandbox); /var/task stays its slave so that the code mounted on it
+	// at specialisation shows inside.
+	CodeSlave bool
 }
 
 // initStatus is one message from the init process. Ready comes once the
@@ -112,8 +120,23 @@ func RunInit() int {
 	}
 	report(initStatus{Ready: true})
 
-	if b, err := control.ReadByte(); err != nil || b != startByte {
+	b, err := control.ReadByte()
+	if err == nil && b == envByte {
+		line, rerr := control.ReadBytes('\n')
+		if rerr != nil || json.Unmarshal(line, &cfg.Env) != nil {
+			return 1 // the environment was destroyed while specialised
+		}
+		b, err = control.ReadByte()
+	}
+	if err != nil || b != startByte {
 		return 1 // the environment was destroyed before Start
+	}
+	if cfg.CodeSlave {
+		// The function's code was mounted on /var/task after setup
+		// entered it: enter the mount.
+		if err := unix.Chdir("/var/task"); err != nil {
+			return fail(step("changing to /var/task", err))
+		}
 	}
 	path, err := lookEntrypoint(&cfg)
 	if err == nil {

@@ -32,6 +32,8 @@ type instance struct {
 	statusR *bufio.Reader
 	exited  chan struct{}
 	exit    contract.ExitStatus // set before exited is closed
+	pidsMax int
+	taskDir string // pooled: the shared mount behind /var/task
 
 	mu        sync.Mutex
 	control   *os.File // write end of the init's control pipe; nil once used
@@ -40,6 +42,8 @@ type instance struct {
 	final     bool // peak and ooms hold the last reading of removed cgroups
 	peak      int64
 	ooms      int
+	// specialized is set by the first Specialize.
+	specialized bool
 
 	destroyOnce sync.Once
 	destroyErr  error
@@ -49,6 +53,7 @@ var (
 	_ contract.Instance       = (*instance)(nil)
 	_ contract.Freezer        = (*instance)(nil)
 	_ contract.InsideListener = (*instance)(nil)
+	_ contract.Specializer    = (*instance)(nil)
 )
 
 func (i *instance) Listener() net.Listener  { return i.ln }
@@ -202,6 +207,11 @@ func (i *instance) teardown() error {
 		i.peak, i.ooms, i.final = peak, ooms, true
 		i.mu.Unlock()
 		if err := i.cg.remove(killTimeout); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if i.taskDir != "" {
+		if err := unmountAll(i.taskDir); err != nil {
 			errs = append(errs, err)
 		}
 	}

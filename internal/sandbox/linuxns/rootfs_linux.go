@@ -154,7 +154,15 @@ func bindMount(src, target string, flags uintptr) error {
 //	/tmp             private tmpfs of TmpMB
 func buildRoot(cfg *initConfig) error {
 	unix.Umask(0o022)
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+	// A pooled sandbox keeps its copies of the host's mounts as slaves
+	// until the root is built, so that /var/task (bound from CodeDir, a
+	// shared mount) stays a slave of it; every other mount it places is
+	// made private below. Nothing propagates back to the host either way.
+	propagation := uintptr(unix.MS_PRIVATE)
+	if cfg.CodeSlave {
+		propagation = unix.MS_SLAVE
+	}
+	if err := unix.Mount("", "/", "", unix.MS_REC|propagation, ""); err != nil {
 		return step("making mounts private", err)
 	}
 
@@ -206,6 +214,11 @@ func buildRoot(cfg *initConfig) error {
 	for _, e := range plan.entries {
 		if err := e.place(root); err != nil {
 			return step("mounting "+e.target, err)
+		}
+		if cfg.CodeSlave && e.symlink == "" && e.target != "/var/task" {
+			if err := unix.Mount("", filepath.Join(root, e.target), "", unix.MS_PRIVATE, ""); err != nil {
+				return step("making "+e.target+" private", err)
+			}
 		}
 	}
 	if err := writeEtc(root, cfg); err != nil {

@@ -51,6 +51,9 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	if spec.Pooled {
+		return nil, fmt.Errorf("process sandboxes cannot be pooled: %w", errors.ErrUnsupported)
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {

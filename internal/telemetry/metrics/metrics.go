@@ -18,6 +18,12 @@ type Pools interface {
 	Pools() []envs.Pool
 }
 
+// RuntimePools is an optional capability of Pools: the pools of
+// pre-started runtimes; envs.Manager implements it.
+type RuntimePools interface {
+	RuntimePools() []envs.RuntimePool
+}
+
 // LogStats reports the log writer's counters; logstore.Writer implements it.
 type LogStats interface {
 	Stats() logstore.Stats

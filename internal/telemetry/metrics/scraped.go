@@ -17,6 +17,12 @@ var (
 	environmentsDesc = prometheus.NewDesc("gust_environments",
 		"Execution environments on this node by function and state (idle: warm and waiting; busy: starting or invoking).",
 		[]string{"function", "state"}, nil)
+	pooledDesc = prometheus.NewDesc("gust_pooled_environments",
+		"Pre-started runtimes on this node not yet given to a function, by runtime and state (idle: waiting; starting).",
+		[]string{"runtime", "state"}, nil)
+	pooledTakenDesc = prometheus.NewDesc("gust_pooled_environments_taken_total",
+		"Cold starts served by a pre-started runtime of the pool, by runtime.",
+		[]string{"runtime"}, nil)
 	logStoredDesc = prometheus.NewDesc("gust_log_lines_stored_total",
 		"Function log lines stored in the log store.", nil, nil)
 	logDroppedDesc = prometheus.NewDesc("gust_log_lines_dropped_total",
@@ -27,6 +33,8 @@ var (
 func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
 	ch <- concurrentDesc
 	ch <- environmentsDesc
+	ch <- pooledDesc
+	ch <- pooledTakenDesc
 	ch <- logStoredDesc
 	ch <- logDroppedDesc
 }
@@ -52,6 +60,13 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(concurrentDesc, prometheus.GaugeValue, float64(c.busy), l)
 			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.idle), l, "idle")
 			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.busy), l, "busy")
+		}
+	}
+	if rp, ok := s.pools.(RuntimePools); ok {
+		for _, p := range rp.RuntimePools() {
+			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Idle), p.Runtime, "idle")
+			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Starting), p.Runtime, "starting")
+			ch <- prometheus.MustNewConstMetric(pooledTakenDesc, prometheus.CounterValue, float64(p.Taken), p.Runtime)
 		}
 	}
 	if s.logs != nil {

@@ -58,6 +58,11 @@ type Spec struct {
 	// than block the function when the writer is slow; Destroy waits for
 	// them.
 	Stdout, Stderr io.Writer
+	// Pooled makes a sandbox that is not yet any function's: CodeDir must
+	// be an empty directory of its own, which the backend turns into a
+	// mount point whose later mounts show at /var/task, and the Instance
+	// implements Specializer. Backends without the capability refuse it.
+	Pooled bool
 }
 
 // Lambda's defaults for a zero MemoryMB and TmpMB.
@@ -167,6 +172,17 @@ type Freezer interface {
 // listener; Destroy does not.
 type InsideListener interface {
 	ListenInside(address string) (net.Listener, error)
+}
+
+// Specializer is an optional Instance capability, present on instances
+// created with Spec.Pooled: give a pre-built sandbox to one function by
+// mounting its code read-only at /var/task and setting its memory limit
+// (and the CPU share that follows from it). Before Start, env (when not
+// nil) replaces the Spec's Env, so that a sandbox built before its
+// function was known runs that function's own bootstrap
+// (/var/task/bootstrap) with its environment. Call it at most once.
+type Specializer interface {
+	Specialize(codeDir string, memoryMB int, env []string) error
 }
 
 // ExitStatus is how a bootstrap exited.
