@@ -133,11 +133,13 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 // finishInit waits for the runtime's first /next; on failure it reports
 // INIT_REPORT and destroys the environment.
 func (e *Environment) finishInit(ctx context.Context, requestID string, began time.Time) error {
-	if err := e.waitInit(ctx, requestID); err != nil {
+	err := e.waitInit(ctx, requestID)
+	// What init printed comes before any line the platform adds next.
+	e.logs.drain()
+	if err != nil {
 		var fe *FunctionError
 		if errors.As(err, &fe) {
 			e.logs.platform(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s", float64(time.Since(began))/float64(time.Millisecond), fe.Type))
-			e.logs.drain()
 			fe.Log = e.logs.endInvocation()
 		}
 		e.destroy()
