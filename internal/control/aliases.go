@@ -41,6 +41,19 @@ type AliasInput struct {
 	RevisionId string
 }
 
+// apply sets the members in names.
+func (a *Alias) apply(in AliasInput) {
+	if in.FunctionVersion != nil {
+		a.FunctionVersion = *in.FunctionVersion
+	}
+	if in.Description != nil {
+		a.Description = *in.Description
+	}
+	if in.RoutingConfig != nil {
+		a.Weights = in.RoutingConfig.AdditionalVersionWeights
+	}
+}
+
 var aliasPattern = regexp.MustCompile(`^[a-zA-Z0-9-_]{1,128}$`)
 
 func validateAliasName(name string) error {
@@ -69,13 +82,8 @@ func (s *Service) CreateAlias(ctx context.Context, in AliasInput) (Alias, error)
 	if in.FunctionVersion == nil {
 		return Alias{}, validationError("null", "functionVersion", "Member must not be null")
 	}
-	a := Alias{Function: r.name, Name: in.Name, FunctionVersion: *in.FunctionVersion}
-	if in.Description != nil {
-		a.Description = *in.Description
-	}
-	if in.RoutingConfig != nil {
-		a.Weights = in.RoutingConfig.AdditionalVersionWeights
-	}
+	a := Alias{Function: r.name, Name: in.Name}
+	a.apply(in)
 	if err := s.validateAlias(ctx, a); err != nil {
 		return Alias{}, err
 	}
@@ -170,15 +178,7 @@ func (s *Service) UpdateAlias(ctx context.Context, in AliasInput) (Alias, error)
 		if in.RevisionId != "" && in.RevisionId != a.RevisionID {
 			return Alias{}, apierror.PreconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 		}
-		if in.FunctionVersion != nil {
-			a.FunctionVersion = *in.FunctionVersion
-		}
-		if in.Description != nil {
-			a.Description = *in.Description
-		}
-		if in.RoutingConfig != nil {
-			a.Weights = in.RoutingConfig.AdditionalVersionWeights
-		}
+		a.apply(in)
 		if err := s.validateAlias(ctx, a); err != nil {
 			return Alias{}, err
 		}

@@ -83,15 +83,22 @@ func (s *Service) resolveConfigTarget(ctx context.Context, ref, qualifier string
 		return "", "", err
 	}
 	q = cmp.Or(q, Latest)
+	return r.name, q, s.qualifierExists(ctx, r.name, q)
+}
+
+// qualifierExists checks that q names $LATEST, a published version or an
+// alias of the function.
+func (s *Service) qualifierExists(ctx context.Context, name, q string) error {
+	var err error
 	switch {
 	case q == Latest:
-		_, err = s.load(ctx, r.name)
+		_, err = s.load(ctx, name)
 	case isVersionNumber(q):
-		_, err = s.loadVersion(ctx, r.name, q)
+		_, err = s.loadVersion(ctx, name, q)
 	default:
-		_, err = s.loadAlias(ctx, r.name, q)
+		_, err = s.loadAlias(ctx, name, q)
 	}
-	return r.name, q, err
+	return err
 }
 
 var lambdaARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)

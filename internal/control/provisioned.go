@@ -40,12 +40,8 @@ func (s *Service) provisionedTarget(ctx context.Context, ref, qualifier string) 
 		return "", "", validationError("null", "qualifier", "Member must not be null")
 	case q == Latest:
 		return "", "", apierror.InvalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
-	case isVersionNumber(q):
-		_, err = s.loadVersion(ctx, r.name, q)
-	default:
-		_, err = s.loadAlias(ctx, r.name, q)
 	}
-	return r.name, q, err
+	return r.name, q, s.qualifierExists(ctx, r.name, q)
 }
 
 // PutProvisionedConcurrency sets how many environments a version or alias

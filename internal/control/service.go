@@ -606,12 +606,13 @@ func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
 
 // Code returns a function's deployment package, for GetFunction's
 // Code.Location download.
-func (s *Service) Code(ctx context.Context, name string) ([]byte, error) {
+func (s *Service) Code(ctx context.Context, name string) (zip []byte, sha256hex string, err error) {
 	f, err := s.load(ctx, name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return s.code.GetCode(ctx, f.CodeSha256)
+	zip, err = s.code.GetCode(ctx, f.CodeSha256)
+	return zip, f.CodeSha256, err
 }
 
 func withLoggingDefaults(l LoggingConfig, name string) LoggingConfig {
