@@ -10,7 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -50,15 +53,47 @@ func report(b *testing.B, op, floor latencies) {
 }
 
 // bareLambdaClient is the same SDK client pointed at a bare HTTP server that
-// answers every Invoke with {} at once: the floor of a round trip.
+// answers every Invoke with {} at once, inside the benchmark's own process:
+// a round trip with no process to wake on the other side.
 func bareLambdaClient(b *testing.B) *lambda.Client {
 	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{}`))
 	}))
 	b.Cleanup(bare.Close)
+	return sdkClient(bare.URL)
+}
+
+// bareProcessClient is the same SDK client pointed at fixtures/bareserver,
+// a bare HTTP server in a process of its own, as Gust is: the floor the
+// invoke targets are measured against.
+func bareProcessClient(b *testing.B) *lambda.Client {
+	bin := filepath.Join(b.TempDir(), "bareserver")
+	if err := os.WriteFile(bin, goBinary(b, "./e2e/fixtures/bareserver"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	var addr string
+	if _, err := fmt.Fscanln(out, &addr); err != nil {
+		b.Fatalf("reading the bare server's address: %v", err)
+	}
+	return sdkClient("http://" + addr)
+}
+
+func sdkClient(endpoint string) *lambda.Client {
 	return lambda.New(lambda.Options{
-		Region: gusttest.Region, BaseEndpoint: aws.String(bare.URL),
+		Region: gusttest.Region, BaseEndpoint: aws.String(endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider(gusttest.AccessKeyID, gusttest.SecretAccessKey, ""),
 	})
 }
@@ -74,33 +109,41 @@ func invokeOnce(b *testing.B, c *lambda.Client, fn string, payload []byte) time.
 }
 
 // BenchmarkWarmInvoke: a warm Go function through aws-sdk-go-v2, against
-// the same client's round trip to a bare HTTP server.
+// the same client's round trip to a bare HTTP server in a process of its
+// own (floor-*) and inside the benchmark's process (inproc-floor-*).
 func BenchmarkWarmInvoke(b *testing.B) {
 	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
 	c := srv.Lambda()
 	createFunction(b, c, "warm", goFunctionZip(b))
-	bare := bareLambdaClient(b)
+	bare, inproc := bareProcessClient(b), bareLambdaClient(b)
 	payload := []byte(`{"action":"echo","arg":"x"}`)
 	invokeOnce(b, c, "warm", payload) // cold start, not measured
 	invokeOnce(b, bare, "warm", payload)
-	var op, floor latencies
+	invokeOnce(b, inproc, "warm", payload)
+	var op, floor, inprocFloor latencies
 	b.ResetTimer()
 	for range b.N {
 		op = append(op, invokeOnce(b, c, "warm", payload))
 		floor = append(floor, invokeOnce(b, bare, "warm", payload))
+		inprocFloor = append(inprocFloor, invokeOnce(b, inproc, "warm", payload))
 	}
 	report(b, op, floor)
+	b.ReportMetric(ms(inprocFloor.pct(0.50)), "inproc-floor-p50-ms")
+	b.ReportMetric(float64(op.pct(0.50))/float64(inprocFloor.pct(0.50)), "x-inproc-floor-p50")
 }
 
 // BenchmarkThroughput16: invocations per second with 16 concurrent clients,
-// against the same 16 clients on the bare server.
+// against the same 16 clients on a bare server in a process of its own
+// (floor) and inside the benchmark's process (inproc-floor). It also
+// reports the CPU time each invocation cost the clients (the benchmark's
+// process), the Gust server, and the functions' processes.
 func BenchmarkThroughput16(b *testing.B) {
 	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
 	c := srv.Lambda()
 	createFunction(b, c, "tput", goFunctionZip(b))
-	bare := bareLambdaClient(b)
+	bare, inproc := bareProcessClient(b), bareLambdaClient(b)
 	payload := []byte(`{"action":"echo","arg":"x"}`)
-	run := func(client *lambda.Client) float64 {
+	run := func(client *lambda.Client) (perSecond float64, n int) {
 		var wg sync.WaitGroup
 		start := time.Now()
 		per := max(b.N/16, 1)
@@ -114,16 +157,90 @@ func BenchmarkThroughput16(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		return float64(per*16) / time.Since(start).Seconds()
+		return float64(per*16) / time.Since(start).Seconds(), per * 16
 	}
 	run(c) // start the 16 environments
 	b.ResetTimer()
-	gust := run(c)
-	floor := run(bare)
+	before := cpuNow(b, srv.PID())
+	gust, n := run(c)
+	cost := cpuNow(b, srv.PID()).sub(before)
+	floor, _ := run(bare)
+	inprocFloor, _ := run(inproc)
 	b.ReportMetric(gust, "invokes/s")
 	b.ReportMetric(floor, "floor-req/s")
 	b.ReportMetric(gust/floor, "x-floor")
+	b.ReportMetric(inprocFloor, "inproc-floor-req/s")
+	b.ReportMetric(gust/inprocFloor, "x-inproc-floor")
+	perInvoke := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(n) }
+	b.ReportMetric(perInvoke(cost.client), "client-cpu-us/invoke")
+	b.ReportMetric(perInvoke(cost.server), "gust-cpu-us/invoke")
+	b.ReportMetric(perInvoke(cost.functions), "functions-cpu-us/invoke")
 	b.ReportMetric(0, "ns/op")
+}
+
+// cpuTimes is CPU time (user and system) used so far by the benchmark's
+// process, a Gust server, and the server's descendants (the functions).
+type cpuTimes struct{ client, server, functions time.Duration }
+
+func (a cpuTimes) sub(b cpuTimes) cpuTimes {
+	return cpuTimes{a.client - b.client, a.server - b.server, a.functions - b.functions}
+}
+
+// cpuNow reads cpuTimes from /proc; processes that exit in between are not
+// counted, which is why it is read only while every environment is warm.
+func cpuNow(b *testing.B, serverPID int) cpuTimes {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	out := cpuTimes{client: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	procs, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	parent, used := map[int]int{}, map[int]time.Duration{}
+	for _, p := range procs {
+		pid, ppid, cpu, ok := procStat(p)
+		if ok {
+			parent[pid], used[pid] = ppid, cpu
+		}
+	}
+	for pid, cpu := range used {
+		if pid == serverPID {
+			out.server += cpu
+			continue
+		}
+		for p, hops := parent[pid], 0; p > 1 && hops < 16; p, hops = parent[p], hops+1 {
+			if p == serverPID {
+				out.functions += cpu
+				break
+			}
+		}
+	}
+	return out
+}
+
+// procStat reads a process's parent and CPU time from /proc/<pid>/stat.
+func procStat(path string) (pid, ppid int, cpu time.Duration, ok bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	s := string(raw)
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open {
+		return 0, 0, 0, false
+	}
+	pid, _ = strconv.Atoi(strings.TrimSpace(s[:open]))
+	f := strings.Fields(s[end+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0, 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const clockTicks = 100 // USER_HZ, 100 on Linux
+	return pid, ppid, time.Duration(utime+stime) * time.Second / clockTicks, true
 }
 
 // BenchmarkColdStartProvided: the first invoke of a new provided function

@@ -53,42 +53,54 @@ func makeZip(t testing.TB, files ...zipFile) []byte {
 	return buf.Bytes()
 }
 
-var (
-	goFnOnce sync.Once
-	goFnZip  []byte
-	goFnErr  error
-)
+// goBinaries holds the fixtures built so far, by package path.
+var goBinaries struct {
+	sync.Mutex
+	built map[string][]byte
+}
+
+// goBinary builds the Go package pkg (a path under the module root) into a
+// static executable, once per test binary, and returns its bytes.
+func goBinary(t testing.TB, pkg string) []byte {
+	t.Helper()
+	goBinaries.Lock()
+	defer goBinaries.Unlock()
+	if body, ok := goBinaries.built[pkg]; ok {
+		return body
+	}
+	bin := filepath.Join(t.TempDir(), "bin")
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = gusttest.ModuleRoot(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", pkg, err, out)
+	}
+	body, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goBinaries.built == nil {
+		goBinaries.built = map[string][]byte{}
+	}
+	goBinaries.built[pkg] = body
+	return body
+}
 
 // goFunctionZip builds fixtures/gofn with aws-lambda-go into a provided
 // runtime package (an executable named bootstrap).
 func goFunctionZip(t testing.TB) []byte {
 	t.Helper()
-	goFnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gofn-")
-		if err != nil {
-			goFnErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", bin, "./e2e/fixtures/gofn")
-		cmd.Dir = gusttest.ModuleRoot(t)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			goFnErr = errors.New(string(out))
-			return
-		}
-		body, err := os.ReadFile(bin)
-		if err != nil {
-			goFnErr = err
-			return
-		}
-		goFnZip = makeZip(t, zipFile{Name: "bootstrap", Body: body, Mode: 0o755})
-	})
-	if goFnErr != nil {
-		t.Fatalf("building Go function: %v", goFnErr)
+	goFnZip.Lock()
+	defer goFnZip.Unlock()
+	if goFnZip.zip == nil {
+		goFnZip.zip = makeZip(t, zipFile{Name: "bootstrap", Body: goBinary(t, "./e2e/fixtures/gofn"), Mode: 0o755})
 	}
-	return goFnZip
+	return goFnZip.zip
+}
+
+var goFnZip struct {
+	sync.Mutex
+	zip []byte
 }
 
 func bashFunctionZip(t testing.TB) []byte {

@@ -238,3 +238,70 @@ func TestAliasesAndWeightedRouting(t *testing.T) {
 		t.Errorf("invoking a deleted alias: %v", err)
 	}
 }
+
+// TestInvokeSeesEveryChange: invocations look their function up from
+// memory; every change to it (configuration, deletion, a new function of
+// the same name, a new version) is seen by the next invocation.
+func TestInvokeSeesEveryChange(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{})
+	c := srv.Lambda()
+	ctx := gusttest.Context(t)
+	stage := func(qualifier string) string {
+		t.Helper()
+		in := &lambda.InvokeInput{FunctionName: aws.String("changing"), Payload: []byte(`{"action":"context"}`)}
+		if qualifier != "" {
+			in.Qualifier = aws.String(qualifier)
+		}
+		res, err := c.Invoke(ctx, in)
+		if err != nil {
+			t.Fatalf("invoke %s: %v", qualifier, err)
+		}
+		var got contextResult
+		if err := json.Unmarshal(res.Payload, &got); err != nil {
+			t.Fatalf("invoke %s: %v in %s", qualifier, err, res.Payload)
+		}
+		return got.Env["STAGE"]
+	}
+	withStage := func(s string) func(*lambda.CreateFunctionInput) {
+		return func(in *lambda.CreateFunctionInput) {
+			in.Environment = &types.Environment{Variables: map[string]string{"STAGE": s}}
+		}
+	}
+	createFunction(t, c, "changing", goFunctionZip(t), withStage("one"))
+	if got := stage(""); got != "one" {
+		t.Fatalf("first invoke: STAGE %q", got)
+	}
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("changing"), Environment: &types.Environment{Variables: map[string]string{"STAGE": "two"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stage(""); got != "two" {
+		t.Errorf("after UpdateFunctionConfiguration: STAGE %q, want two", got)
+	}
+	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("changing")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stage("1"); got != "two" {
+		t.Errorf("version 1: STAGE %q, want two", got)
+	}
+	if _, err := c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("changing")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "1"} {
+		in := &lambda.InvokeInput{FunctionName: aws.String("changing")}
+		if q != "" {
+			in.Qualifier = aws.String(q)
+		}
+		if _, err := c.Invoke(ctx, in); apiErrorCode(err) != "ResourceNotFoundException" {
+			t.Errorf("invoking the deleted function (qualifier %q): %v", q, err)
+		}
+	}
+	createFunction(t, c, "changing", goFunctionZip(t), withStage("three"))
+	if got := stage(""); got != "three" {
+		t.Errorf("a new function of the same name: STAGE %q, want three", got)
+	}
+	if _, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("changing"), Qualifier: aws.String("1")}); apiErrorCode(err) != "ResourceNotFoundException" {
+		t.Errorf("version 1 of the new function: %v", err)
+	}
+}

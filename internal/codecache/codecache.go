@@ -30,6 +30,10 @@ type Cache struct {
 
 	mu    sync.Mutex
 	calls map[string]*call // in-flight extractions by sha
+	// ready holds the packages seen extracted: every invocation asks for
+	// its package, and a complete directory stays until Remove, so it is
+	// looked at on disk once.
+	ready sync.Map // sha -> struct{}
 }
 
 // call is one extraction that concurrent callers wait for.
@@ -56,8 +60,12 @@ func (c *Cache) Path(ctx context.Context, sha256hex string) (string, error) {
 		return "", fmt.Errorf("code %q: %w", sha256hex, ErrInvalidSHA)
 	}
 	dest := filepath.Join(c.dir, sha256hex)
+	if _, ok := c.ready.Load(sha256hex); ok {
+		return dest, nil
+	}
 	for {
 		if present(dest) {
+			c.ready.Store(sha256hex, struct{}{})
 			return dest, nil
 		}
 		c.mu.Lock()
@@ -170,6 +178,7 @@ func (c *Cache) moveAway(sha256hex, dest string) (string, error) {
 	}
 	defer c.mu.Unlock()
 
+	c.ready.Delete(sha256hex)
 	if !present(dest) {
 		return "", nil
 	}

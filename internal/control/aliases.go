@@ -272,7 +272,8 @@ type Target struct {
 }
 
 // ResolveInvoke finds the version an invocation runs. For an alias with a
-// routing config the version is drawn by its weights, as Lambda does.
+// routing config the version is drawn by its weights, as Lambda does. The
+// Target's Function is shared with other invocations: read it only.
 func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Target, error) {
 	r, err := s.parseFunctionRef(ref)
 	if err != nil {
@@ -283,7 +284,7 @@ func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Tar
 		return Target{}, err
 	}
 	if q == "" || q == Latest || isVersionNumber(q) {
-		f, err := s.loadQualified(ctx, r.name, cmp.Or(q, Latest))
+		f, err := s.loadForInvoke(ctx, r.name, cmp.Or(q, Latest))
 		return Target{Function: f, Qualifier: q}, err
 	}
 	a, err := s.loadAlias(ctx, r.name, q)
@@ -298,7 +299,7 @@ func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Tar
 			}
 		}
 	}
-	f, err := s.loadQualified(ctx, r.name, version)
+	f, err := s.loadForInvoke(ctx, r.name, version)
 	return Target{Function: f, Qualifier: q}, err
 }
 

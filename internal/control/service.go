@@ -83,6 +83,7 @@ type Service struct {
 	account            string
 	log                *slog.Logger
 	now                func() time.Time
+	lookups            invokeLookups
 }
 
 // New returns a Service.

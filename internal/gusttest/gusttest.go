@@ -182,6 +182,9 @@ func (s *Server) append(dst *strings.Builder, line string) {
 	dst.WriteByte('\n')
 }
 
+// PID is the server process's id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
 // Stdout is what the server printed on standard output so far.
 func (s *Server) Stdout() string {
 	s.mu.Lock()

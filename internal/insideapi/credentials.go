@@ -23,6 +23,7 @@ type Credentials struct {
 
 	mu    sync.Mutex
 	known map[string]string // access key id -> secret
+	pairs map[string]Pair   // function -> its pair, derived once
 }
 
 func (c *Credentials) mac(purpose, function string) []byte {
@@ -31,9 +32,16 @@ func (c *Credentials) mac(purpose, function string) []byte {
 	return m.Sum(nil)
 }
 
-// For returns function's credentials and starts recognising them.
+// For returns function's credentials and starts recognising them. Every
+// invocation asks, so a pair is derived once and remembered.
 func (c *Credentials) For(function string) Pair {
-	p := Pair{
+	c.mu.Lock()
+	p, ok := c.pairs[function]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = Pair{
 		// ASIA marks temporary credentials, as Lambda's role credentials.
 		AccessKeyID:     "ASIA" + base32.StdEncoding.EncodeToString(c.mac("id", function))[:16],
 		SecretAccessKey: base64.RawStdEncoding.EncodeToString(c.mac("secret", function))[:40],
@@ -41,9 +49,10 @@ func (c *Credentials) For(function string) Pair {
 	}
 	c.mu.Lock()
 	if c.known == nil {
-		c.known = map[string]string{}
+		c.known, c.pairs = map[string]string{}, map[string]Pair{}
 	}
 	c.known[p.AccessKeyID] = p.SecretAccessKey
+	c.pairs[function] = p
 	c.mu.Unlock()
 	return p
 }

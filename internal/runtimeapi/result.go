@@ -3,6 +3,7 @@ package runtimeapi
 import (
 	"fmt"
 	"net/http"
+	"runtime"
 )
 
 // beginResult admits a POST /invocation/{id}/response or /error: the id
@@ -73,5 +74,9 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, c *call, res R
 	} else {
 		s.log.DebugContext(r.Context(), "invocation succeeded", "request_id", c.inv.RequestID, "bytes", len(res.Payload))
 	}
+	// The invocation's caller waits for this result and the runtime for
+	// its answer; the caller goes first.
+	runtime.Gosched()
+
 	answer()
 }
