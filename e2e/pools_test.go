@@ -3,7 +3,10 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,4 +205,65 @@ func TestPoolSkipsOtherTmpSizes(t *testing.T) {
 	if taken := poolSample(t, srv, "gust_pooled_environments_taken_total", rt.runtime, ""); taken != 0 {
 		t.Errorf("%v cold starts served from the pool, want 0", taken)
 	}
+}
+
+// A killed server leaves its pooled sandboxes' /var/task mounts in the
+// host's mount table; the next start unmounts and removes them, and the
+// code they showed is still there for the function.
+func TestRestartSweepsKilledServersPoolMounts(t *testing.T) {
+	rt := pooledRuntimes(t)[0]
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--pool-min", "1", "--pool-max", "1"}})
+	c := srv.Lambda()
+	waitPooled(t, srv, rt.poolLabel(), 1)
+	createRuntimeFunction(t, c, "swept", rt.runtime, rt.handler, rt.zip(t), func(in *lambda.CreateFunctionInput) {
+		in.Environment = &types.Environment{Variables: map[string]string{"WHO": "swept"}}
+	})
+	invokeSeen(t, c, "swept") // takes the pooled sandbox: its code is mounted on its directory
+	waitPooled(t, srv, rt.poolLabel(), 1)
+	poolDir := filepath.Join(srv.DataDir, "pool")
+	before := mountsUnder(t, poolDir)
+	if len(before) < 2 {
+		t.Fatalf("mounts under %s while running: %v, want the taken sandbox's and the refilled one's", poolDir, before)
+	}
+
+	srv.Kill()
+	if left := mountsUnder(t, poolDir); len(left) == 0 {
+		t.Fatal("the killed server left no mounts: nothing for the restart to sweep, the test proves nothing")
+	}
+	srv.Start()
+	waitPooled(t, srv, rt.poolLabel(), 1)
+	for _, m := range mountsUnder(t, poolDir) {
+		if slices.Contains(before, m) {
+			t.Errorf("%s is still mounted after the restart", m)
+		}
+	}
+	entries, err := os.ReadDir(poolDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if slices.ContainsFunc(before, func(m string) bool { return strings.HasPrefix(m, filepath.Join(poolDir, e.Name())) }) {
+			t.Errorf("%s, a directory of the killed server, is still there", e.Name())
+		}
+	}
+	if seen := invokeSeen(t, srv.Lambda(), "swept"); !slices.Equal(seen.Task, []string{rt.file}) {
+		t.Errorf("after the restart /var/task holds %v, want [%s]", seen.Task, rt.file)
+	}
+}
+
+// mountsUnder lists the mount points below dir in this process's mount
+// table.
+func mountsUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	raw, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			out = append(out, f[4])
+		}
+	}
+	return out
 }

@@ -248,9 +248,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if concurrency < cfg.Concurrency {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
+	poolDir := filepath.Join(cfg.DataDir, "pool")
+	if sweeper, ok := isolated.(sandbox.LeftoverSweeper); ok {
+		// A killed server's pooled sandboxes left mounts there.
+		if err := sweeper.SweepLeftovers(poolDir); err != nil {
+			log.Warn("clearing leftover pooled sandboxes", "err", err)
+		}
+	}
 	var pools envs.PoolOptions
 	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
-		pools = envs.PoolOptions{Dir: filepath.Join(cfg.DataDir, "pool"), Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
+		pools = envs.PoolOptions{Dir: poolDir, Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
 	}
 	environments := envs.NewManager(envs.Options{
 		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,

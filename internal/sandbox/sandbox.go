@@ -24,6 +24,9 @@ type (
 	// Specializer is an optional capability of pooled Instances: mount a
 	// function's code and set its limits.
 	Specializer = contract.Specializer
+	// LeftoverSweeper is an optional Backend capability: clear what a
+	// killed server's pooled sandboxes left behind.
+	LeftoverSweeper = contract.LeftoverSweeper
 )
 
 // ErrInvalidEntrypoint matches Start errors that are the function's fault:

@@ -50,10 +50,11 @@ type instance struct {
 }
 
 var (
-	_ contract.Instance       = (*instance)(nil)
-	_ contract.Freezer        = (*instance)(nil)
-	_ contract.InsideListener = (*instance)(nil)
-	_ contract.Specializer    = (*instance)(nil)
+	_ contract.Instance        = (*instance)(nil)
+	_ contract.Freezer         = (*instance)(nil)
+	_ contract.InsideListener  = (*instance)(nil)
+	_ contract.Specializer     = (*instance)(nil)
+	_ contract.LeftoverSweeper = (*Backend)(nil)
 )
 
 func (i *instance) Listener() net.Listener  { return i.ln }

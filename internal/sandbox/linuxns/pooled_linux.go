@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"gust/internal/sandbox/internal/contract"
 
@@ -40,6 +43,36 @@ func unmountAll(dir string) error {
 		}
 	}
 	return nil
+}
+
+// SweepLeftovers unmounts and removes every directory in dir: the /var/task
+// mount points of pooled sandboxes whose server was killed (a sandbox's
+// own processes die with the server, but mounts in the host's namespace
+// stay). A directory is removed only once nothing is mounted on it, and
+// never recursively, so the code packages mounted there are left intact.
+func (b *Backend) SweepLeftovers(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", dir, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if err := unmountAll(p); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			errs = append(errs, fmt.Errorf("removing %s: %w", p, err))
+		}
+	}
+	if len(entries) > 0 {
+		b.log.Info("swept leftover pooled sandbox directories", "dir", dir, "count", len(entries), "errors", len(errs))
+	}
+	return errors.Join(errs...)
 }
 
 // Specialize gives the pooled sandbox to one function: its code read-only

@@ -133,6 +133,15 @@ type Backend interface {
 	Create(ctx context.Context, spec Spec) (Instance, error)
 }
 
+// LeftoverSweeper is an optional Backend capability: undo what pooled
+// sandboxes of an earlier run that did not stop cleanly (a killed server)
+// left in dir, the directory given to them as Spec.CodeDir's parent: the
+// mounts on those directories, then the directories. Call it before
+// creating sandboxes there.
+type LeftoverSweeper interface {
+	SweepLeftovers(dir string) error
+}
+
 // Instance is one execution environment.
 type Instance interface {
 	// Listener is where the caller serves the Runtime API; it is already
