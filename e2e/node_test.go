@@ -111,21 +111,7 @@ func TestNodeRuntime(t *testing.T) {
 		}
 	})
 
-	t.Run("warm reuse keeps globals and /tmp", func(t *testing.T) {
-		var first, second struct {
-			Pid         int     `json:"pid"`
-			Invocations int     `json:"invocations"`
-			PreviousTmp *string `json:"previousTmp"`
-		}
-		invokeJSON(t, c, "nodefn", map[string]any{"action": "state"}, &first)
-		warm := invokeJSON(t, c, "nodefn", map[string]any{"action": "state"}, &second)
-		if second.Pid != first.Pid || second.Invocations != first.Invocations+1 || second.PreviousTmp == nil || *second.PreviousTmp != itoa(first.Invocations) {
-			t.Errorf("not reused: first %+v, second %+v", first, second)
-		}
-		if tail := logTail(t, warm); strings.Contains(tail, "Init Duration") || strings.Contains(tail, "index module loaded") {
-			t.Errorf("a warm invoke loaded the module again:\n%s", tail)
-		}
-	})
+	t.Run("warm reuse keeps globals and /tmp", func(t *testing.T) { checkWarmReuse(t, c, "nodefn", "index module loaded") })
 
 	t.Run("console", func(t *testing.T) {
 		res := invokeJSON(t, c, "nodefn", map[string]any{"action": "log", "arg": "marker-1"}, nil)
@@ -164,35 +150,7 @@ func TestNodeRuntime(t *testing.T) {
 }
 
 func TestNodeTimeoutAndExit(t *testing.T) {
-	rt := nodeRuntime(t)
-	srv := gusttest.Start(t, gusttest.Options{})
-	c := srv.Lambda()
-	createRuntimeFunction(t, c, "nodeslow", rt, "index.handler", fixtureZip(t, "nodefn"), func(in *lambda.CreateFunctionInput) {
-		in.Timeout = aws.Int32(1)
-	})
-	healthy := func() {
-		t.Helper()
-		var echoed map[string]any
-		invokeJSON(t, c, "nodeslow", map[string]any{"action": "echo", "arg": "alive"}, &echoed)
-		if echoed["arg"] != "alive" {
-			t.Fatalf("echo after a failure = %v", echoed)
-		}
-	}
-	fe, _ := invokeFailing(t, c, "nodeslow", `{"action":"sleep","ms":5000}`)
-	if fe.ErrorType != "Sandbox.Timedout" || !strings.Contains(fe.ErrorMessage, "Task timed out after 1.00 seconds") {
-		t.Errorf("timeout: %+v", fe)
-	}
-	healthy()
-	fe, _ = invokeFailing(t, c, "nodeslow", `{"action":"exit","code":3}`)
-	if fe.ErrorType != "Runtime.ExitError" || !strings.Contains(fe.ErrorMessage, "Runtime exited with error: exit status 3") {
-		t.Errorf("process.exit(3): %+v", fe)
-	}
-	healthy()
-	fe, _ = invokeFailing(t, c, "nodeslow", `{"action":"big","n":7000000}`)
-	if fe.ErrorType != "Function.ResponseSizeTooLarge" {
-		t.Errorf("a 7 MB response: %+v", fe)
-	}
-	healthy()
+	checkTimeoutExitAndTooLarge(t, nodeRuntime(t), "index.handler", "nodefn")
 }
 
 func TestNodeModuleStyles(t *testing.T) {

@@ -110,21 +110,7 @@ func TestPythonRuntime(t *testing.T) {
 		}
 	})
 
-	t.Run("warm reuse keeps globals and /tmp", func(t *testing.T) {
-		var first, second struct {
-			Pid         int     `json:"pid"`
-			Invocations int     `json:"invocations"`
-			PreviousTmp *string `json:"previousTmp"`
-		}
-		invokeJSON(t, c, "py", map[string]any{"action": "state"}, &first)
-		warm := invokeJSON(t, c, "py", map[string]any{"action": "state"}, &second)
-		if second.Pid != first.Pid || second.Invocations != first.Invocations+1 || second.PreviousTmp == nil || *second.PreviousTmp != itoa(first.Invocations) {
-			t.Errorf("not reused: first %+v, second %+v", first, second)
-		}
-		if tail := logTail(t, warm); strings.Contains(tail, "Init Duration") || strings.Contains(tail, "app module imported") {
-			t.Errorf("a warm invoke imported the module again:\n%s", tail)
-		}
-	})
+	t.Run("warm reuse keeps globals and /tmp", func(t *testing.T) { checkWarmReuse(t, c, "py", "app module imported") })
 
 	t.Run("print and logging", func(t *testing.T) {
 		res := invokeJSON(t, c, "py", map[string]any{"action": "log", "arg": "marker-1"}, nil)
@@ -215,38 +201,7 @@ func TestPythonHandlerInSubPackage(t *testing.T) {
 }
 
 func TestPythonTimeoutAndExit(t *testing.T) {
-	rt := pythonRuntime(t)
-	srv := gusttest.Start(t, gusttest.Options{})
-	c := srv.Lambda()
-	createRuntimeFunction(t, c, "pyslow", rt, "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
-		in.Timeout = aws.Int32(1)
-	})
-	healthy := func() {
-		t.Helper()
-		var echoed map[string]any
-		invokeJSON(t, c, "pyslow", map[string]any{"action": "echo", "arg": "alive"}, &echoed)
-		if echoed["arg"] != "alive" {
-			t.Fatalf("echo after a failure = %v", echoed)
-		}
-	}
-	fe, tail := invokeFailing(t, c, "pyslow", `{"action":"sleep","ms":5000}`)
-	if fe.ErrorType != "Sandbox.Timedout" || !strings.Contains(fe.ErrorMessage, "Task timed out after 1.00 seconds") {
-		t.Errorf("timeout: %+v", fe)
-	}
-	if !strings.Contains(tail, "Task timed out after 1.00 seconds") {
-		t.Errorf("timeout log:\n%s", tail)
-	}
-	healthy()
-	fe, _ = invokeFailing(t, c, "pyslow", `{"action":"exit","code":3}`)
-	if fe.ErrorType != "Runtime.ExitError" || !strings.Contains(fe.ErrorMessage, "Runtime exited with error: exit status 3") {
-		t.Errorf("sys.exit(3): %+v", fe)
-	}
-	healthy()
-	fe, _ = invokeFailing(t, c, "pyslow", `{"action":"big","n":7000000}`)
-	if fe.ErrorType != "Function.ResponseSizeTooLarge" {
-		t.Errorf("a 7 MB response: %+v", fe)
-	}
-	healthy()
+	checkTimeoutExitAndTooLarge(t, pythonRuntime(t), "app.handler", "pyfn")
 }
 
 func TestPythonInitErrors(t *testing.T) {

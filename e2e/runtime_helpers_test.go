@@ -169,3 +169,60 @@ func startedRequestID(t testing.TB, tail string) string {
 	t.Fatalf("no START line in the log tail:\n%s", tail)
 	return ""
 }
+
+// checkWarmReuse invokes fn twice: the second invocation runs in the same
+// process, with its globals and /tmp, and its log shows no init (loaded is
+// the line the fixture logs when its module loads).
+func checkWarmReuse(t *testing.T, c *lambda.Client, fn, loaded string) {
+	t.Helper()
+	var first, second struct {
+		Pid         int     `json:"pid"`
+		Invocations int     `json:"invocations"`
+		PreviousTmp *string `json:"previousTmp"`
+	}
+	invokeJSON(t, c, fn, map[string]any{"action": "state"}, &first)
+	warm := invokeJSON(t, c, fn, map[string]any{"action": "state"}, &second)
+	if second.Pid != first.Pid || second.Invocations != first.Invocations+1 || second.PreviousTmp == nil || *second.PreviousTmp != itoa(first.Invocations) {
+		t.Errorf("not reused: first %+v, second %+v", first, second)
+	}
+	if tail := logTail(t, warm); strings.Contains(tail, "Init Duration") || strings.Contains(tail, loaded) {
+		t.Errorf("a warm invoke loaded the module again:\n%s", tail)
+	}
+}
+
+// checkTimeoutExitAndTooLarge runs a fixture's handler with a 1 s timeout
+// into a timeout, an exit and a 7 MB response; after each the function
+// answers again from a new environment.
+func checkTimeoutExitAndTooLarge(t *testing.T, runtime, handler, fixture string) {
+	srv := gusttest.Start(t, gusttest.Options{})
+	c := srv.Lambda()
+	createRuntimeFunction(t, c, "slow", runtime, handler, fixtureZip(t, fixture), func(in *lambda.CreateFunctionInput) {
+		in.Timeout = aws.Int32(1)
+	})
+	healthy := func() {
+		t.Helper()
+		var echoed map[string]any
+		invokeJSON(t, c, "slow", map[string]any{"action": "echo", "arg": "alive"}, &echoed)
+		if echoed["arg"] != "alive" {
+			t.Fatalf("echo after a failure = %v", echoed)
+		}
+	}
+	fe, tail := invokeFailing(t, c, "slow", `{"action":"sleep","ms":5000}`)
+	if fe.ErrorType != "Sandbox.Timedout" || !strings.Contains(fe.ErrorMessage, "Task timed out after 1.00 seconds") {
+		t.Errorf("timeout: %+v", fe)
+	}
+	if !strings.Contains(tail, "Task timed out after 1.00 seconds") {
+		t.Errorf("timeout log:\n%s", tail)
+	}
+	healthy()
+	fe, _ = invokeFailing(t, c, "slow", `{"action":"exit","code":3}`)
+	if fe.ErrorType != "Runtime.ExitError" || !strings.Contains(fe.ErrorMessage, "Runtime exited with error: exit status 3") {
+		t.Errorf("exit(3): %+v", fe)
+	}
+	healthy()
+	fe, _ = invokeFailing(t, c, "slow", `{"action":"big","n":7000000}`)
+	if fe.ErrorType != "Function.ResponseSizeTooLarge" {
+		t.Errorf("a 7 MB response: %+v", fe)
+	}
+	healthy()
+}
