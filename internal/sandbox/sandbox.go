@@ -24,6 +24,11 @@ type (
 	// Specializer is an optional capability of pooled Instances: mount a
 	// function's code and set its limits.
 	Specializer = contract.Specializer
+	// Uplink connects a network namespace to a network outside it.
+	Uplink = contract.Uplink
+	// UplinkAttacher is an optional Instance capability: connect the
+	// environment's network through an Uplink.
+	UplinkAttacher = contract.UplinkAttacher
 )
 
 // ErrInvalidEntrypoint matches Start errors that are the function's fault:
