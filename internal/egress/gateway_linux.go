@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -110,6 +111,7 @@ func (g *Gateway) turnForwardingOn() error {
 // with the subnet's two addresses and a default route via the host end.
 // Closing the result deletes the pair and frees the subnet.
 func (g *Gateway) Attach(ns *os.File) (io.Closer, error) {
+	began := time.Now()
 	i, err := g.subnets.take()
 	if err != nil {
 		return nil, err
@@ -125,6 +127,7 @@ func (g *Gateway) Attach(ns *os.File) (io.Closer, error) {
 		_ = l.Close()
 		return nil, fmt.Errorf("egress: configuring veth pair %s: %w", veth.Name, err)
 	}
+	g.log.Debug("egress: environment attached", "link", veth.Name, "address", envEnd, "took", time.Since(began))
 	return l, nil
 }
 
