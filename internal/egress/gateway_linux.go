@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,6 +49,12 @@ func Open(o Options) (*Gateway, error) {
 		return nil, err
 	}
 	g := &Gateway{log: o.Logger, cidr: o.CIDR, subnets: s, lock: lock}
+	// A note left by a crashed server makes forwarding this Gateway's to
+	// undo from now on, even if Open fails below.
+	if g.ownForwarding, err = lock.forwardingNoted(); err != nil {
+		_ = lock.release()
+		return nil, fmt.Errorf("egress: reading %s: %w", LockPath, err)
+	}
 	ok := false
 	defer func() {
 		if !ok {
@@ -85,21 +90,19 @@ func Open(o Options) (*Gateway, error) {
 // file when the host did not forward before, so that even after a crash
 // the next server knows the setting is Gust's to undo.
 func (g *Gateway) turnForwardingOn() error {
-	noted, err := g.lock.forwardingNoted()
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", LockPath, err)
+	if !g.ownForwarding {
+		on, err := forwarding()
+		if err != nil {
+			return fmt.Errorf("reading net.ipv4.ip_forward: %w", err)
+		}
+		if on {
+			return nil // someone else's: leave it and the forwarding it allows
+		}
+		if err := g.lock.noteForwarding(true); err != nil {
+			return fmt.Errorf("writing %s: %w", LockPath, err)
+		}
+		g.ownForwarding = true
 	}
-	on, err := forwarding()
-	if err != nil {
-		return fmt.Errorf("reading net.ipv4.ip_forward: %w", err)
-	}
-	if on && !noted {
-		return nil // someone else's: leave it and the forwarding it allows
-	}
-	if err := g.lock.noteForwarding(true); err != nil {
-		return fmt.Errorf("writing %s: %w", LockPath, err)
-	}
-	g.ownForwarding = true
 	if err := setForwarding(true); err != nil {
 		return fmt.Errorf("turning on net.ipv4.ip_forward: %w", err)
 	}
@@ -140,13 +143,19 @@ func configure(host netlink.Link, hostEnd netip.Prefix, ns *os.File, envEnd neti
 	if err := netlink.LinkSetUp(host); err != nil {
 		return fmt.Errorf("host end up: %w", err)
 	}
-	// A handle whose socket is made inside the namespace: the server's
-	// threads stay in the host's.
-	h, err := netlink.NewHandleAt(netns.NsHandle(ns.Fd()), unix.NETLINK_ROUTE)
+	// A handle whose socket is made inside the namespace, on a thread
+	// that joins it for that alone.
+	var h *netlink.Handle
+	err := inNetns(ns, func() (err error) {
+		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+		return err
+	})
+	if h != nil {
+		defer h.Close()
+	}
 	if err != nil {
 		return fmt.Errorf("netlink inside the environment: %w", err)
 	}
-	defer h.Close()
 	env, err := h.LinkByName(EnvLink)
 	if err != nil {
 		return err
