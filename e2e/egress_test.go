@@ -137,6 +137,9 @@ func TestOutboundFull(t *testing.T) {
 			t.Errorf("a second full-egress server: %v\n%s", err, out)
 		}
 
+		if !readForwarding(t) {
+			t.Error("net.ipv4.ip_forward is off while a full-outbound server runs")
+		}
 		if n := len(egressLinks(t)); n < 2 {
 			t.Errorf("%d links with prefix %s while environments run", n, egress.LinkPrefix)
 		}

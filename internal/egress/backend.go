@@ -8,6 +8,8 @@ import (
 	"gust/internal/sandbox"
 )
 
+var _ sandbox.Uplink = (*Gateway)(nil)
+
 // Backend is a sandbox.Backend whose environments reach the network
 // through an Uplink (the Gateway). It hands back the wrapped backend's
 // instances themselves, so their optional capabilities stay visible; the

@@ -21,7 +21,6 @@ import (
 // nftables table, and one veth pair per environment.
 type Gateway struct {
 	log     *slog.Logger
-	cidr    netip.Prefix
 	subnets *subnets
 	lock    *hostLock
 	// ownForwarding: Gust turned forwarding on and turns it off at Close.
@@ -48,7 +47,7 @@ func Open(o Options) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{log: o.Logger, cidr: o.CIDR, subnets: s, lock: lock}
+	g := &Gateway{log: o.Logger, subnets: s, lock: lock}
 	// A note left by a crashed server makes forwarding this Gateway's to
 	// undo from now on, even if Open fails below.
 	if g.ownForwarding, err = lock.forwardingNoted(); err != nil {
