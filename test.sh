@@ -9,6 +9,8 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v zip >/dev/null || missing+=(zip)
 command -v aws >/dev/null || missing+=(awscli)
+# The full-outbound test builds its fake internet with ip (netns, veth).
+command -v ip >/dev/null || missing+=(iproute2)
 # Python and Node.js functions run on the host's /usr/bin/python3.X and
 # node; boto3 must import both in the tests' python3 and in /usr/bin/python3
 # (functions import Debian's python3-boto3).

@@ -76,8 +76,9 @@ func TestFunctionsCallGust(t *testing.T) {
 }
 
 // TestOutboundModes: with the process backend functions get the real
-// listener as their endpoint; with --outbound none, a namespace function
-// has no endpoint and nothing listens at 127.0.0.1:9000.
+// listener as their endpoint (with --outbound full too, and a warning);
+// with --outbound none, a namespace function has no endpoint and nothing
+// listens at 127.0.0.1:9000. TestOutboundFull covers full with namespaces.
 func TestOutboundModes(t *testing.T) {
 	t.Run("process", func(t *testing.T) {
 		srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
@@ -88,6 +89,23 @@ func TestOutboundModes(t *testing.T) {
 		invokeJSON(t, c, "gocaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "p"}}, &got)
 		if got.Status != 200 || got.Payload.Arg != "p" || got.Endpoint != srv.Endpoint {
 			t.Errorf("%+v", got)
+		}
+	})
+	t.Run("full-process", func(t *testing.T) {
+		// The process backend cannot attach anything: functions share the
+		// host's network, Gust's API is the real listener, and the server
+		// says so instead of isolating.
+		srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process", "--outbound", "full"}})
+		c := srv.Lambda()
+		createFunction(t, c, "target", goFunctionZip(t))
+		createFunction(t, c, "gocaller", goFunctionZip(t))
+		var got callResult
+		invokeJSON(t, c, "gocaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "p"}}, &got)
+		if got.Status != 200 || got.Payload.Arg != "p" || got.Endpoint != srv.Endpoint {
+			t.Errorf("%+v", got)
+		}
+		if !strings.Contains(srv.Logs(), "outbound full is not isolated with the process backend") {
+			t.Error("no warning that full outbound is not isolated with the process backend")
 		}
 	})
 	t.Run("none", func(t *testing.T) {

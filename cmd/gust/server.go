@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -29,6 +30,7 @@ import (
 	"gust/internal/console"
 	"gust/internal/control"
 	"gust/internal/credentials"
+	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
 	"gust/internal/insideapi"
@@ -70,7 +72,8 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.DataDir, "data-dir", envOr("GUST_DATA_DIR", cfg.DataDir), "data directory [GUST_DATA_DIR]")
 	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
 	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
-	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL) or none [GUST_OUTBOUND]")
+	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL), full (gust and the network through NAT; namespace isolation, one such server per host, turns on IPv4 forwarding while it runs) or none [GUST_OUTBOUND]")
+	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
@@ -226,12 +229,30 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// served inside their namespace; routes are added to mux below.
 	mux := http.NewServeMux()
 	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
-	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
-	if cfg.Outbound == insideapi.OutboundGust {
-		inside.Handler, inside.Endpoint = mux, endpoint
-	}
-	if cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process" {
+	switch {
+	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
 		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
+	case cfg.Outbound == insideapi.OutboundFull && isolated.Name() == "process":
+		log.Warn("outbound full is not isolated with the process backend: functions share the host's network, its own services included")
+	case cfg.Outbound == insideapi.OutboundFull:
+		cidr, err := netip.ParsePrefix(cfg.EgressCIDR)
+		if err != nil {
+			return fmt.Errorf("egress-cidr: %w", err)
+		}
+		gateway, err := egress.Open(egress.Options{CIDR: cidr, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer func() { // after the environments, whose links it backs up
+			if err := gateway.Close(); err != nil {
+				log.Warn("closing egress", "err", err)
+			}
+		}()
+		isolated = egress.NewBackend(isolated, gateway)
+	}
+	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	if cfg.Outbound != insideapi.OutboundNone { // gust, and full = gust + the network
+		inside.Handler, inside.Endpoint = mux, endpoint
 	}
 	backend := insideapi.NewBackend(inside)
 	logStore := logstore.New(st)
@@ -319,7 +340,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// The host form of function URLs is matched before any API route.
 	srv := &http.Server{Handler: urls.Routes(mux), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "data_dir", cfg.DataDir)
+	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
 	served := make(chan error, 1)

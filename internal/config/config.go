@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"time"
@@ -26,9 +27,13 @@ type Config struct {
 	Isolation string
 	// Outbound is what functions' network reaches: "gust" (default: Gust's
 	// API inside each namespace environment, the real listener with the
-	// process backend) or "none". "full" (egress through NAT) is not
-	// implemented.
+	// process backend), "full" (gust, and the network through NAT: a veth
+	// pair per environment; namespace isolation only, one such server per
+	// host, turns on IPv4 forwarding while it runs) or "none".
 	Outbound string
+	// EgressCIDR is the IPv4 range full outbound splits into one /31 per
+	// environment. Default 100.64.0.0/16.
+	EgressCIDR string
 	// Region and AccountID appear in every ARN. Defaults us-east-1 and
 	// 000000000000.
 	Region    string
@@ -89,6 +94,7 @@ func Default() Config {
 		DataDir:     "gust-data",
 		Isolation:   "auto",
 		Outbound:    "gust",
+		EgressCIDR:  "100.64.0.0/16",
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
@@ -124,11 +130,13 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("data-dir must not be empty"))
 	}
 	switch c.Outbound {
-	case "none", "gust":
-	case "full":
-		errs = append(errs, fmt.Errorf("outbound %q: full egress (veth pairs and NAT) is not implemented; use gust or none", c.Outbound))
+	case "none", "gust", "full":
 	default:
-		errs = append(errs, fmt.Errorf("outbound %q: must be gust or none", c.Outbound))
+		errs = append(errs, fmt.Errorf("outbound %q: must be gust, full or none", c.Outbound))
+	}
+	// The bounds are package egress's (its /31 link names must fit).
+	if p, err := netip.ParsePrefix(c.EgressCIDR); err != nil || !p.Addr().Is4() || p.Bits() < 8 || p.Bits() > 30 {
+		errs = append(errs, fmt.Errorf("egress-cidr %q: want an IPv4 prefix from /8 to /30, such as 100.64.0.0/16", c.EgressCIDR))
 	}
 	switch c.Isolation {
 	case "auto", "namespace", "process":

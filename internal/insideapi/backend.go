@@ -16,6 +16,7 @@ import (
 const (
 	OutboundNone = "none" // nothing: no Gust endpoint inside
 	OutboundGust = "gust" // Gust's API, served inside each environment
+	OutboundFull = "full" // gust, and the network through NAT (package egress)
 )
 
 // InsideAddress is where Gust's API listens inside an environment.

@@ -10,7 +10,8 @@
 // address only that environment sees. No veth pair, route or NAT is
 // involved: a namespace still has only its loopback interface.
 //
-// It does not give functions a path to anything but Gust (no egress), and
+// It does not give functions a path to anything but Gust (package egress
+// does, for --outbound full, alongside this package's endpoint), and
 // the credentials carry no permissions model: Gust has no IAM, so a
 // function's key may call every operation the server's own key may.
 package insideapi

@@ -9,8 +9,11 @@
 // Spec.Env plus AWS_LAMBDA_RUNTIME_API. Exited, ExitStatus, MaxMemoryBytes
 // and OOMKills report on it; Destroy kills everything it started and
 // releases what it held. Optional capabilities are small interfaces found
-// by type assertion: Freezer (suspend between invocations) and
-// InsideListener (more listeners inside the environment's network).
+// by type assertion: Freezer (suspend between invocations),
+// InsideListener (more listeners inside the environment's network),
+// Specializer (give a pooled sandbox to a function) and UplinkAttacher
+// (connect the environment's network to the outside, which package egress
+// does; a namespace has only its loopback otherwise).
 //
 // Two backends exist. linuxns (Name "namespace") gives each environment
 // namespaces, cgroups, a read-only root, an unprivileged user and a seccomp

@@ -27,6 +27,11 @@ type (
 	// LeftoverSweeper is an optional Backend capability: clear what a
 	// killed server's pooled sandboxes left behind.
 	LeftoverSweeper = contract.LeftoverSweeper
+	// Uplink connects a network namespace to a network outside it.
+	Uplink = contract.Uplink
+	// UplinkAttacher is an optional Instance capability: connect the
+	// environment's network through an Uplink.
+	UplinkAttacher = contract.UplinkAttacher
 )
 
 // ErrInvalidEntrypoint matches Start errors that are the function's fault:

@@ -33,7 +33,9 @@
 //     (RuntimeDir, if set) read-only; /tmp a private tmpfs of TmpMB.
 //   - Its own network namespace holding only lo: 127.0.0.1:9001 is the
 //     Runtime API; nothing else, including the internet and the host, is
-//     reachable. Own IPC and UTS namespaces; the hostname is the spec's ID.
+//     reachable, unless the caller attaches an uplink (AttachUplink; package
+//     egress adds an eth0 with a route out). Own IPC and UTS namespaces; the
+//     hostname is the spec's ID.
 //   - Cgroups: memory limited to MemoryMB with no swap, processes and
 //     threads to PidsMax (1024), and a CPU weight proportional to memory
 //     (1769 MB is one CPU's worth, as on Lambda; a share, not a quota).

@@ -44,6 +44,8 @@ type instance struct {
 	ooms      int
 	// specialized is set by the first Specialize.
 	specialized bool
+	// uplink is the attachment AttachUplink made, closed in Destroy.
+	uplink io.Closer
 
 	destroyOnce sync.Once
 	destroyErr  error
@@ -54,6 +56,7 @@ var (
 	_ contract.Freezer         = (*instance)(nil)
 	_ contract.InsideListener  = (*instance)(nil)
 	_ contract.Specializer     = (*instance)(nil)
+	_ contract.UplinkAttacher  = (*instance)(nil)
 	_ contract.LeftoverSweeper = (*Backend)(nil)
 )
 
@@ -169,10 +172,28 @@ func (i *instance) ListenInside(address string) (net.Listener, error) {
 	return listenIn(i.netns, address)
 }
 
+// AttachUplink connects the environment's network namespace through u.
+func (i *instance) AttachUplink(u contract.Uplink) error {
+	i.mu.Lock()
+	defer i.mu.Unlock() // held so Destroy cannot close the namespace meanwhile
+	switch {
+	case i.destroyed:
+		return errors.New("sandbox: AttachUplink after Destroy")
+	case i.uplink != nil:
+		return errors.New("sandbox: AttachUplink called twice")
+	}
+	c, err := u.Attach(i.netns)
+	if err != nil {
+		return fmt.Errorf("attaching the uplink: %w", err)
+	}
+	i.uplink = c
+	return nil
+}
+
 // Destroy kills the environment's processes (its PID 1, which takes the
 // PID namespace with it, then whatever its cgroups still hold), waits for
-// them, removes the cgroups and closes the network namespace, the listener
-// and the output.
+// them, removes the cgroups, detaches the uplink and closes the network
+// namespace, the listener and the output.
 func (i *instance) Destroy() error {
 	i.destroyOnce.Do(func() { i.destroyErr = i.teardown() })
 	return i.destroyErr
@@ -214,6 +235,14 @@ func (i *instance) teardown() error {
 	if i.taskDir != "" {
 		if err := unmountAll(i.taskDir); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	i.mu.Lock()
+	uplink := i.uplink
+	i.mu.Unlock()
+	if uplink != nil {
+		if err := uplink.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("detaching the uplink: %w", err))
 		}
 	}
 	if i.ln != nil {

@@ -678,6 +678,77 @@ echo "gust=$(curl -s -m 5 http://127.0.0.1:9000/)"
 	}
 }
 
+// fakeUplink serves HTTP inside the namespace it is given (proving it is
+// the environment's own) and records how its attachment is closed.
+type fakeUplink struct {
+	exited        func() bool // whether the environment's processes are gone
+	mu            sync.Mutex
+	closes        int
+	exitedAtClose bool
+}
+
+func (u *fakeUplink) Attach(ns *os.File) (io.Closer, error) {
+	ln, err := listenIn(ns, "127.0.0.1:9002")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "uplinked")
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	return closerFunc(func() error {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		u.closes++
+		u.exitedAtClose = u.exited()
+		return srv.Close()
+	}), nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+func TestAttachUplink(t *testing.T) {
+	t.Parallel()
+	b := newTestBackend(t, Options{})
+	script := `#!/bin/sh
+echo "uplink=$(curl -s -m 5 http://127.0.0.1:9002/)"
+sleep 60
+`
+	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
+	u := &fakeUplink{exited: func() bool {
+		select {
+		case <-e.Exited():
+			return true
+		default:
+			return false
+		}
+	}}
+	if err := e.AttachUplink(u); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.AttachUplink(u); err == nil {
+		t.Error("a second AttachUplink succeeded")
+	}
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e.out.waitFor(t, "uplink=", 10*time.Second)
+	out := e.finish(t)
+	if got := fields(out)["uplink"]; got != "uplinked" {
+		t.Errorf("the bootstrap reached %q through the uplink's namespace; output:\n%s", got, out)
+	}
+	u.mu.Lock()
+	if u.closes != 1 || !u.exitedAtClose {
+		t.Errorf("attachment closed %d times, after the processes were gone: %v", u.closes, u.exitedAtClose)
+	}
+	u.mu.Unlock()
+	if err := e.AttachUplink(u); err == nil {
+		t.Error("AttachUplink after Destroy succeeded")
+	}
+}
+
 // TestStartupTime reports how long Create and Start take until the
 // bootstrap runs.
 func TestStartupTime(t *testing.T) {

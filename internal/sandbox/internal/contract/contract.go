@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -192,6 +193,21 @@ type InsideListener interface {
 // (/var/task/bootstrap) with its environment. Call it at most once.
 type Specializer interface {
 	Specialize(codeDir string, memoryMB int, env []string) error
+}
+
+// Uplink connects a network namespace to a network outside it; package
+// egress gives each environment a veth pair to the host with a default
+// route out. Closing what Attach returns disconnects the namespace again.
+type Uplink interface {
+	Attach(netns *os.File) (io.Closer, error)
+}
+
+// UplinkAttacher is an optional Instance capability: connect the
+// environment's own network namespace through an Uplink. Call it before
+// Start, at most once. Destroy closes the attachment once the
+// environment's processes are gone, before it releases the namespace.
+type UplinkAttacher interface {
+	AttachUplink(Uplink) error
 }
 
 // ExitStatus is how a bootstrap exited.
