@@ -225,6 +225,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	poolDir := filepath.Join(cfg.DataDir, "pool")
+	if sweeper, ok := isolated.(sandbox.LeftoverSweeper); ok {
+		// A killed server's pooled sandboxes left mounts there.
+		if err := sweeper.SweepLeftovers(poolDir); err != nil {
+			log.Warn("clearing leftover pooled sandboxes", "err", err)
+		}
+	}
 	// Functions call Gust with credentials of their own, at an endpoint
 	// served inside their namespace; routes are added to mux below.
 	mux := http.NewServeMux()
@@ -268,13 +275,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	concurrency := min(cfg.Concurrency, max(budgetMB/control.MinMemoryMB, control.MinUnreserved))
 	if concurrency < cfg.Concurrency {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
-	}
-	poolDir := filepath.Join(cfg.DataDir, "pool")
-	if sweeper, ok := isolated.(sandbox.LeftoverSweeper); ok {
-		// A killed server's pooled sandboxes left mounts there.
-		if err := sweeper.SweepLeftovers(poolDir); err != nil {
-			log.Warn("clearing leftover pooled sandboxes", "err", err)
-		}
 	}
 	var pools envs.PoolOptions
 	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
