@@ -194,25 +194,41 @@ func cpuNow(b *testing.B, serverPID int) cpuTimes {
 		b.Fatal(err)
 	}
 	out := cpuTimes{client: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
-	procs, err := filepath.Glob("/proc/[0-9]*/stat")
+	procs := readProcs(b)
+	out.server = procs[serverPID].cpu
+	for _, pid := range descendants(procs, serverPID) {
+		out.functions += procs[pid].cpu
+	}
+	return out
+}
+
+// proc is what cpuNow needs of a process.
+type proc struct {
+	ppid int
+	cpu  time.Duration
+}
+
+func readProcs(b *testing.B) map[int]proc {
+	paths, err := filepath.Glob("/proc/[0-9]*/stat")
 	if err != nil {
 		b.Fatal(err)
 	}
-	parent, used := map[int]int{}, map[int]time.Duration{}
-	for _, p := range procs {
-		pid, ppid, cpu, ok := procStat(p)
-		if ok {
-			parent[pid], used[pid] = ppid, cpu
+	procs := map[int]proc{}
+	for _, p := range paths {
+		if pid, ppid, cpu, ok := procStat(p); ok {
+			procs[pid] = proc{ppid, cpu}
 		}
 	}
-	for pid, cpu := range used {
-		if pid == serverPID {
-			out.server += cpu
-			continue
-		}
-		for p, hops := parent[pid], 0; p > 1 && hops < 16; p, hops = parent[p], hops+1 {
-			if p == serverPID {
-				out.functions += cpu
+	return procs
+}
+
+// descendants lists the processes below root: a server's sandboxes.
+func descendants(procs map[int]proc, root int) []int {
+	var out []int
+	for pid := range procs {
+		for p, hops := procs[pid].ppid, 0; p > 1 && hops < 16; p, hops = procs[p].ppid, hops+1 {
+			if p == root {
+				out = append(out, pid)
 				break
 			}
 		}

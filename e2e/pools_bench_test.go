@@ -194,3 +194,78 @@ func BenchmarkIdleMemory(b *testing.B) {
 	}
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkIdleCPU: what one idle warm environment of each runtime costs
+// the host while nobody invokes it: CPU time and context switches (its
+// threads waking up) of the environment's processes over a quiet window
+// after one invocation. It tells whether freezing idle environments
+// (cgroup freezer) could save CPU.
+func BenchmarkIdleCPU(b *testing.B) {
+	const window = 20 * time.Second
+	type fn struct{ label, runtime, handler, fixture string }
+	fns := []fn{
+		{"python", pythonRuntime(b), "app.handler", "pyfn"},
+		{"node", nodeRuntime(b), "index.handler", "nodefn"},
+		{"go", "", "", ""},
+	}
+	cpu, wakeups := map[string]time.Duration{}, map[string]int{}
+	for i := range b.N {
+		for _, f := range fns {
+			srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info", "--pool-min", "0", "--idle-timeout", "10m"}})
+			c := srv.Lambda()
+			name := fmt.Sprintf("idle-%s-%d", f.label, i)
+			if f.runtime == "" {
+				createFunction(b, c, name, goFunctionZip(b))
+			} else {
+				createRuntimeFunction(b, c, name, f.runtime, f.handler, fixtureZip(b, f.fixture))
+			}
+			invokeOnce(b, c, name, []byte(`{"action":"echo","arg":"x"}`))
+			procs := readProcs(b)
+			envProcs := descendants(procs, srv.PID())
+			if len(envProcs) == 0 {
+				b.Fatalf("%s: no environment processes below the server", name)
+			}
+			startSwitches := 0
+			for _, pid := range envProcs {
+				startSwitches += contextSwitches(b, pid)
+			}
+			time.Sleep(window) // the quiet window being measured
+			after := readProcs(b)
+			for _, pid := range envProcs {
+				cpu[f.label] += after[pid].cpu - procs[pid].cpu
+				wakeups[f.label] += contextSwitches(b, pid)
+			}
+			wakeups[f.label] -= startSwitches
+			srv.Stop()
+		}
+	}
+	perMinute := float64(time.Minute) / float64(window) / float64(b.N)
+	for _, f := range fns {
+		b.ReportMetric(float64(cpu[f.label])/float64(time.Millisecond)*perMinute, f.label+"-cpu-ms/min")
+		b.ReportMetric(float64(wakeups[f.label])*perMinute/60, f.label+"-wakeups/s")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// contextSwitches sums the voluntary and involuntary context switches of
+// every thread of pid.
+func contextSwitches(b *testing.B, pid int) int {
+	paths, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
+	if len(paths) == 0 {
+		b.Fatalf("process %d is gone", pid)
+	}
+	n := 0
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue // a thread that ended
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.HasSuffix(k, "voluntary_ctxt_switches") {
+				c, _ := strconv.Atoi(strings.TrimSpace(v))
+				n += c
+			}
+		}
+	}
+	return n
+}
