@@ -66,8 +66,8 @@ func bareLambdaClient(b *testing.B) *lambda.Client {
 
 // bareProcessClient is the same SDK client pointed at fixtures/bareserver,
 // a bare HTTP server in a process of its own, as Gust is: the floor the
-// invoke targets are measured against.
-func bareProcessClient(b *testing.B) *lambda.Client {
+// invoke targets are measured against. It also returns the server's pid.
+func bareProcessClient(b *testing.B) (*lambda.Client, int) {
 	bin := filepath.Join(b.TempDir(), "bareserver")
 	if err := os.WriteFile(bin, goBinary(b, "./e2e/fixtures/bareserver"), 0o755); err != nil {
 		b.Fatal(err)
@@ -88,7 +88,7 @@ func bareProcessClient(b *testing.B) *lambda.Client {
 	if _, err := fmt.Fscanln(out, &addr); err != nil {
 		b.Fatalf("reading the bare server's address: %v", err)
 	}
-	return sdkClient("http://" + addr)
+	return sdkClient("http://" + addr), cmd.Process.Pid
 }
 
 func sdkClient(endpoint string) *lambda.Client {
@@ -115,7 +115,8 @@ func BenchmarkWarmInvoke(b *testing.B) {
 	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
 	c := srv.Lambda()
 	createFunction(b, c, "warm", goFunctionZip(b))
-	bare, inproc := bareProcessClient(b), bareLambdaClient(b)
+	bare, _ := bareProcessClient(b)
+	inproc := bareLambdaClient(b)
 	payload := []byte(`{"action":"echo","arg":"x"}`)
 	invokeOnce(b, c, "warm", payload) // cold start, not measured
 	invokeOnce(b, bare, "warm", payload)
@@ -136,12 +137,14 @@ func BenchmarkWarmInvoke(b *testing.B) {
 // against the same 16 clients on a bare server in a process of its own
 // (floor) and inside the benchmark's process (inproc-floor). It also
 // reports the CPU time each invocation cost the clients (the benchmark's
-// process), the Gust server, and the functions' processes.
+// process), the Gust server and the functions' processes, and what each
+// request of the floor's run cost the clients and the bare server.
 func BenchmarkThroughput16(b *testing.B) {
 	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
 	c := srv.Lambda()
 	createFunction(b, c, "tput", goFunctionZip(b))
-	bare, inproc := bareProcessClient(b), bareLambdaClient(b)
+	bare, barePID := bareProcessClient(b)
+	inproc := bareLambdaClient(b)
 	payload := []byte(`{"action":"echo","arg":"x"}`)
 	run := func(client *lambda.Client) (perSecond float64, n int) {
 		var wg sync.WaitGroup
@@ -164,17 +167,21 @@ func BenchmarkThroughput16(b *testing.B) {
 	before := cpuNow(b, srv.PID())
 	gust, n := run(c)
 	cost := cpuNow(b, srv.PID()).sub(before)
-	floor, _ := run(bare)
+	before = cpuNow(b, barePID)
+	floor, floorN := run(bare)
+	floorCost := cpuNow(b, barePID).sub(before)
 	inprocFloor, _ := run(inproc)
 	b.ReportMetric(gust, "invokes/s")
 	b.ReportMetric(floor, "floor-req/s")
 	b.ReportMetric(gust/floor, "x-floor")
 	b.ReportMetric(inprocFloor, "inproc-floor-req/s")
 	b.ReportMetric(gust/inprocFloor, "x-inproc-floor")
-	perInvoke := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(n) }
-	b.ReportMetric(perInvoke(cost.client), "client-cpu-us/invoke")
-	b.ReportMetric(perInvoke(cost.server), "gust-cpu-us/invoke")
-	b.ReportMetric(perInvoke(cost.functions), "functions-cpu-us/invoke")
+	perCall := func(d time.Duration, calls int) float64 { return float64(d) / float64(time.Microsecond) / float64(calls) }
+	b.ReportMetric(perCall(cost.client, n), "client-cpu-us/invoke")
+	b.ReportMetric(perCall(cost.server, n), "gust-cpu-us/invoke")
+	b.ReportMetric(perCall(cost.functions, n), "functions-cpu-us/invoke")
+	b.ReportMetric(perCall(floorCost.client, floorN), "floor-client-cpu-us/req")
+	b.ReportMetric(perCall(floorCost.server, floorN), "floor-server-cpu-us/req")
 	b.ReportMetric(0, "ns/op")
 }
 

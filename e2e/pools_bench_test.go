@@ -196,10 +196,11 @@ func BenchmarkIdleMemory(b *testing.B) {
 }
 
 // BenchmarkIdleCPU: what one idle warm environment of each runtime costs
-// the host while nobody invokes it: CPU time and context switches (its
-// threads waking up) of the environment's processes over a quiet window
-// after one invocation. It tells whether freezing idle environments
-// (cgroup freezer) could save CPU.
+// the host while nobody invokes it: CPU time (from the scheduler's
+// per-thread accounting, in nanoseconds) and context switches (its threads
+// waking up) of the environment's processes over a quiet window after one
+// invocation. It tells whether freezing idle environments (cgroup
+// freezer) could save CPU.
 func BenchmarkIdleCPU(b *testing.B) {
 	const window = 20 * time.Second
 	type fn struct{ label, runtime, handler, fixture string }
@@ -220,22 +221,21 @@ func BenchmarkIdleCPU(b *testing.B) {
 				createRuntimeFunction(b, c, name, f.runtime, f.handler, fixtureZip(b, f.fixture))
 			}
 			invokeOnce(b, c, name, []byte(`{"action":"echo","arg":"x"}`))
-			procs := readProcs(b)
-			envProcs := descendants(procs, srv.PID())
+			envProcs := descendants(readProcs(b), srv.PID())
 			if len(envProcs) == 0 {
 				b.Fatalf("%s: no environment processes below the server", name)
 			}
-			startSwitches := 0
 			for _, pid := range envProcs {
-				startSwitches += contextSwitches(b, pid)
+				ran, switched := threadStats(b, pid)
+				cpu[f.label] -= ran
+				wakeups[f.label] -= switched
 			}
 			time.Sleep(window) // the quiet window being measured
-			after := readProcs(b)
 			for _, pid := range envProcs {
-				cpu[f.label] += after[pid].cpu - procs[pid].cpu
-				wakeups[f.label] += contextSwitches(b, pid)
+				ran, switched := threadStats(b, pid)
+				cpu[f.label] += ran
+				wakeups[f.label] += switched
 			}
-			wakeups[f.label] -= startSwitches
 			srv.Stop()
 		}
 	}
@@ -247,25 +247,31 @@ func BenchmarkIdleCPU(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// contextSwitches sums the voluntary and involuntary context switches of
-// every thread of pid.
-func contextSwitches(b *testing.B, pid int) int {
-	paths, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
-	if len(paths) == 0 {
+// threadStats sums, over every thread of pid, the time it ran
+// (/proc/PID/task/TID/schedstat, nanoseconds) and its voluntary and
+// involuntary context switches.
+func threadStats(b *testing.B, pid int) (ran time.Duration, switches int) {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", pid))
+	if len(tasks) == 0 {
 		b.Fatalf("process %d is gone", pid)
 	}
-	n := 0
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
+	for _, task := range tasks {
+		if raw, err := os.ReadFile(filepath.Join(task, "schedstat")); err == nil {
+			if f := strings.Fields(string(raw)); len(f) > 0 {
+				ns, _ := strconv.ParseInt(f[0], 10, 64)
+				ran += time.Duration(ns)
+			}
+		}
+		raw, err := os.ReadFile(filepath.Join(task, "status"))
 		if err != nil {
 			continue // a thread that ended
 		}
 		for _, line := range strings.Split(string(raw), "\n") {
 			if k, v, ok := strings.Cut(line, ":"); ok && strings.HasSuffix(k, "voluntary_ctxt_switches") {
-				c, _ := strconv.Atoi(strings.TrimSpace(v))
-				n += c
+				n, _ := strconv.Atoi(strings.TrimSpace(v))
+				switches += n
 			}
 		}
 	}
-	return n
+	return ran, switches
 }
