@@ -184,7 +184,9 @@ func BenchmarkThroughput16(b *testing.B) {
 	b.ReportMetric(gust/floor, "x-floor")
 	b.ReportMetric(inprocFloor, "inproc-floor-req/s")
 	b.ReportMetric(gust/inprocFloor, "x-inproc-floor")
-	perCall := func(d time.Duration, calls int) float64 { return float64(d) / float64(time.Microsecond) / float64(calls) }
+	perCall := func(d time.Duration, calls int) float64 {
+		return float64(d) / float64(time.Microsecond) / float64(calls)
+	}
 	b.ReportMetric(perCall(cost.client, n), "client-cpu-us/invoke")
 	b.ReportMetric(perCall(cost.server, n), "gust-cpu-us/invoke")
 	b.ReportMetric(perCall(cost.functions, n), "functions-cpu-us/invoke")

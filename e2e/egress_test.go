@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 
 	"gust/internal/egress"
 	"gust/internal/gusttest"
+	"gust/internal/netns"
 )
 
 // TestOutboundFull runs gust server --outbound full against a fake
@@ -281,7 +281,7 @@ func startFakeInternet(t *testing.T) *fakeInternet {
 	}), ReadHeaderTimeout: 5 * time.Second}
 	for _, a := range []string{far, farLL} {
 		var ln net.Listener
-		if err := inNetns(ns, func() (err error) { ln, err = net.Listen("tcp4", a+":0"); return err }); err != nil {
+		if err := netns.Run(ns, func() (err error) { ln, err = net.Listen("tcp4", a+":0"); return err }); err != nil {
 			t.Fatalf("listening in the fake internet: %v", err)
 		}
 		go func() { _ = srv.Serve(ln) }()
@@ -298,7 +298,7 @@ func startFakeInternet(t *testing.T) *fakeInternet {
 
 // dial connects from inside the fake internet.
 func (i *fakeInternet) dial(addr string) error {
-	return inNetns(i.ns, func() error { return dial(addr) })
+	return netns.Run(i.ns, func() error { return dial(addr) })
 }
 
 func dial(addr string) error {
@@ -307,34 +307,6 @@ func dial(addr string) error {
 		c.Close()
 	}
 	return err
-}
-
-// inNetns runs fn on a thread inside ns; sockets fn makes stay there.
-func inNetns(ns *os.File, fn func() error) error {
-	done := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- err
-			return
-		}
-		defer orig.Close()
-		if err := unix.Setns(int(ns.Fd()), unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			done <- err
-			return
-		}
-		err = fn()
-		if rerr := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); rerr != nil {
-			done <- rerr // still locked: the thread dies with the goroutine
-			return
-		}
-		runtime.UnlockOSThread()
-		done <- err
-	}()
-	return <-done
 }
 
 // egressLinks names the host's links with Gust's prefix.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"gust/internal/netns"
 )
 
 // Gateway is the host's side of full egress: IPv4 forwarding, Gust's
@@ -145,7 +147,7 @@ func configure(host netlink.Link, hostEnd netip.Prefix, ns *os.File, envEnd neti
 	// A handle whose socket is made inside the namespace, on a thread
 	// that joins it for that alone.
 	var h *netlink.Handle
-	err := inNetns(ns, func() (err error) {
+	err := netns.Run(ns, func() (err error) {
 		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
 		return err
 	})
