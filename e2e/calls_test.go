@@ -75,6 +75,21 @@ func TestFunctionsCallGust(t *testing.T) {
 	}
 }
 
+// checkCallsGustDirectly: under the process backend a function shares the
+// host's network, so its AWS_ENDPOINT_URL is the server's real listener,
+// and a call to another function through it works.
+func checkCallsGustDirectly(t *testing.T, srv *gusttest.Server) {
+	t.Helper()
+	c := srv.Lambda()
+	createFunction(t, c, "target", goFunctionZip(t))
+	createFunction(t, c, "gocaller", goFunctionZip(t))
+	var got callResult
+	invokeJSON(t, c, "gocaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "p"}}, &got)
+	if got.Status != 200 || got.Payload.Arg != "p" || got.Endpoint != srv.Endpoint {
+		t.Errorf("%+v", got)
+	}
+}
+
 // TestOutboundModes: with the process backend functions get the real
 // listener as their endpoint (with --outbound full too, and a warning);
 // with --outbound none, a namespace function has no endpoint and nothing
@@ -82,28 +97,14 @@ func TestFunctionsCallGust(t *testing.T) {
 func TestOutboundModes(t *testing.T) {
 	t.Run("process", func(t *testing.T) {
 		srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
-		c := srv.Lambda()
-		createFunction(t, c, "target", goFunctionZip(t))
-		createFunction(t, c, "gocaller", goFunctionZip(t))
-		var got callResult
-		invokeJSON(t, c, "gocaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "p"}}, &got)
-		if got.Status != 200 || got.Payload.Arg != "p" || got.Endpoint != srv.Endpoint {
-			t.Errorf("%+v", got)
-		}
+		checkCallsGustDirectly(t, srv)
 	})
 	t.Run("full-process", func(t *testing.T) {
 		// The process backend cannot attach anything: functions share the
 		// host's network, Gust's API is the real listener, and the server
 		// says so instead of isolating.
 		srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process", "--outbound", "full"}})
-		c := srv.Lambda()
-		createFunction(t, c, "target", goFunctionZip(t))
-		createFunction(t, c, "gocaller", goFunctionZip(t))
-		var got callResult
-		invokeJSON(t, c, "gocaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "p"}}, &got)
-		if got.Status != 200 || got.Payload.Arg != "p" || got.Endpoint != srv.Endpoint {
-			t.Errorf("%+v", got)
-		}
+		checkCallsGustDirectly(t, srv)
 		if !strings.Contains(srv.Logs(), "outbound full is not isolated with the process backend") {
 			t.Error("no warning that full outbound is not isolated with the process backend")
 		}
