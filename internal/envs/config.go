@@ -29,6 +29,11 @@ type Config struct {
 	// InitType is AWS_LAMBDA_INITIALIZATION_TYPE: on-demand (default) or
 	// provisioned-concurrency.
 	InitType string
+	// LogFormat is the function's LoggingConfig.LogFormat, Text or JSON;
+	// with JSON, ApplicationLogLevel goes to the runtime as
+	// AWS_LAMBDA_LOG_LEVEL and SystemLogLevel filters the platform's
+	// events (platformlog.go).
+	LogFormat, ApplicationLogLevel, SystemLogLevel string
 }
 
 func (c Config) provisioned() Config {
@@ -56,7 +61,7 @@ func (c Config) environ(logStream string, runtimeEnv []string) []string {
 	}
 	env = append(env, runtimeEnv...)
 	env = append(env, c.Platform...)
-	return append(env,
+	env = append(env,
 		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
 		"LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
 		"LANG=en_US.UTF-8",
@@ -74,4 +79,8 @@ func (c Config) environ(logStream string, runtimeEnv []string) []string {
 		"LAMBDA_TASK_ROOT=/var/task",
 		"LAMBDA_RUNTIME_DIR=/var/runtime",
 	)
+	if c.LogFormat == "JSON" {
+		env = append(env, "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL="+c.ApplicationLogLevel)
+	}
+	return env
 }

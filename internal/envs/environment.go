@@ -94,7 +94,7 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 		return nil, fmt.Errorf("creating log pipe: %w", err)
 	}
 	e.logs.beginInvocation() // a cold invocation's log starts with init's output
-	e.logs.platform(fmt.Sprintf("INIT_START Runtime Version: gust.%s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:gust-%s", cfg.Runtime, cfg.Region, cfg.Runtime))
+	e.logInitStart()
 	began := time.Now()
 	e.inst, err = backend.Create(ctx, sandbox.Spec{
 		ID:         id[:12],
@@ -139,7 +139,7 @@ func (e *Environment) finishInit(ctx context.Context, requestID string, began ti
 	if err != nil {
 		var fe *FunctionError
 		if errors.As(err, &fe) {
-			e.logs.platform(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s", float64(time.Since(began))/float64(time.Millisecond), fe.Type))
+			e.logInitError(time.Since(began), fe.Type)
 			fe.Log = e.logs.endInvocation()
 		}
 		e.destroy()
@@ -244,7 +244,7 @@ func (e *Environment) invoke(ctx context.Context, inv Invocation) (Result, error
 	if initDuration == 0 {
 		e.logs.beginInvocation()
 	}
-	e.logs.platform(fmt.Sprintf("START RequestId: %s Version: %s", inv.RequestID, e.cfg.Version))
+	e.logStart(inv.RequestID)
 	began := time.Now()
 	deadline := began.Add(e.cfg.Timeout)
 	ictx, cancel := context.WithDeadline(ctx, deadline)
@@ -277,7 +277,7 @@ func (e *Environment) invoke(ctx context.Context, inv Invocation) (Result, error
 		res.Reusable = false
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		res.Err = platformError(ErrTimedOut, inv.RequestID, "Task timed out after %.2f seconds", e.cfg.Timeout.Seconds())
-		e.logs.platform(fmt.Sprintf("%s %s Task timed out after %.2f seconds", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.RequestID, e.cfg.Timeout.Seconds()))
+		e.logTimedOut(inv.RequestID)
 		res.Reusable = false
 	default:
 		// The caller went away or the server is stopping: the runtime
@@ -297,32 +297,14 @@ func (e *Environment) invoke(ctx context.Context, inv Invocation) (Result, error
 	return res, nil
 }
 
-// finishLog writes END and REPORT and collects the invocation's log.
+// finishLog closes the invocation's log (END and REPORT) and collects it.
 func (e *Environment) finishLog(res *Result, requestID string) {
 	res.BilledMs = int64(math.Ceil(float64(res.Duration) / float64(time.Millisecond)))
 	res.MaxMemoryMB = int64(math.Ceil(float64(e.inst.MaxMemoryBytes()) / (1 << 20)))
-	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
-		requestID, float64(res.Duration)/float64(time.Millisecond), res.BilledMs, e.cfg.MemoryMB, res.MaxMemoryMB)
-	if res.InitDuration > 0 {
-		report += fmt.Sprintf("Init Duration: %.2f ms\t", float64(res.InitDuration)/float64(time.Millisecond))
-	}
-	if res.Err != nil && !res.Reusable {
-		report += "Status: " + statusWord(res.Err.Type)
-	}
 	e.logs.drain()
-	e.logs.platform("END RequestId: " + requestID)
-	e.logs.platform(report)
+	e.logEnd(requestID, res)
 	res.Log = e.logs.endInvocation()
 	e.lastUsed = time.Now()
-}
-
-func statusWord(errType string) string {
-	switch errType {
-	case ErrTimedOut:
-		return "timeout"
-	default:
-		return "error\tError Type: " + errType
-	}
 }
 
 // destroy tears the environment down; safe to call more than once.

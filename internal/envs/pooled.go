@@ -109,7 +109,7 @@ func (e *Environment) specialize(ctx context.Context, cfg Config, sink LogSink, 
 	e.log = e.log.With("function", cfg.Function)
 	e.logs.attribute(sink, cfg.LogGroup, e.stream)
 	e.logs.beginInvocation()
-	e.logs.platform(fmt.Sprintf("INIT_START Runtime Version: gust.%s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:gust-%s", cfg.Runtime, cfg.Region, cfg.Runtime))
+	e.logInitStart()
 	began := time.Now()
 	if err := e.move(EvSpecialize); err != nil {
 		e.destroy()

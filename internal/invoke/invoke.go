@@ -255,6 +255,10 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 		Region:     s.region,
 		LogGroup:   f.Logging.LogGroup,
 		Variables:  f.Environment,
+
+		LogFormat:           f.Logging.LogFormat,
+		ApplicationLogLevel: f.Logging.ApplicationLogLevel,
+		SystemLogLevel:      f.Logging.SystemLogLevel,
 	}, nil
 }
 

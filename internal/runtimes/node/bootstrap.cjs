@@ -56,6 +56,13 @@ function errorDocument(err) {
 
 // formatted is how errors appear in the log: a tab, then JSON with the
 // error's own and enumerable properties.
+// logError logs an error the runtime caught: in the Text format after
+// msg, as a JSON document; in the JSON format as the error's own line.
+function logError(msg, err) {
+  if (jsonLogs()) console.error(err instanceof Error ? err : new Error(typeof err === 'string' ? err : formatted(err).trim()));
+  else console.error(msg, formatted(err));
+}
+
 function formatted(err) {
   const replacer = (_key, v) => {
     if (!(v instanceof Error)) return v;
@@ -74,13 +81,44 @@ function formatted(err) {
 
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 
+const jsonLogs = () => (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+
+// errorFields is how an Error appears in a JSON log line.
+const errorFields = (err) => ({
+  errorType: err?.constructor?.name ?? 'UnknownError',
+  errorMessage: err.message,
+  stackTrace: typeof err.stack === 'string' ? err.stack.split('\n') : err.stack,
+});
+
+// jsonLine is Lambda's JSON application log line: a single argument is
+// the message as it is (an Error as its fields), several are formatted
+// into one string, with the first Error's fields beside it.
+function jsonLine(level, args) {
+  const line = { timestamp: new Date().toISOString(), level, requestId: globalThis[REQUEST_ID] };
+  if (args.length === 1) {
+    line.message = args[0];
+    try {
+      return JSON.stringify(line, (_k, v) => (v instanceof Error ? Object.assign(errorFields(v), v) : v));
+    } catch {
+      line.message = util.format(args[0]);
+      return JSON.stringify(line);
+    }
+  }
+  line.message = util.format(...args);
+  const err = args.find((a) => a instanceof Error);
+  if (err) Object.assign(line, errorFields(err), { stackTrace: typeof err.stack === 'string' ? err.stack.split('\n') : [] });
+  return JSON.stringify(line);
+}
+
 function patchConsole() {
   const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
   const min = Math.max(0, levels.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()));
+  const json = jsonLogs();
   const logger = (level) => {
     if (levels.indexOf(level) < min) return () => {};
+    // One write per record: stdout is a pipe, written synchronously.
+    if (json) return (...args) => process.stdout.write(jsonLine(level, args) + '\n');
     return (...args) => {
-      // One write per record: stdout is a pipe, written synchronously.
       process.stdout.write(`${new Date().toISOString()}\t${globalThis[REQUEST_ID]}\t${level}\t${util.format(...args)}\n`);
     };
   };
@@ -234,7 +272,7 @@ process.on('beforeExit', () => {
 let current = null;
 
 function fatal(err) {
-  console.error('Unexpected Top Level Error', formatted(err));
+  logError('Unexpected Top Level Error', err);
   process.exit(1);
 }
 
@@ -281,7 +319,7 @@ function invoke(headers, body) {
   const fail = (err) => {
     onEmptyEventLoop = null;
     if (err === undefined || err === null) err = 'handled';
-    console.error('Invoke Error', formatted(err));
+    logError('Invoke Error', err);
     finish(() => postError(`/invocation/${id}/error`, err));
   };
   let waitForEmptyEventLoop = true;
@@ -360,18 +398,18 @@ async function main() {
   if (process.env._GUST_POOLED === '1') await specialize();
   patchConsole();
   process.on('uncaughtException', (err) => {
-    console.error('Uncaught Exception', formatted(err));
+    logError('Uncaught Exception', err);
     failAndExit(err, 129);
   });
   process.on('unhandledRejection', (reason, promise) => {
     const err = new UnhandledPromiseRejection(reason?.toString(), promise);
-    console.error('Unhandled Promise Rejection', formatted(err));
+    logError('Unhandled Promise Rejection', err);
     failAndExit(err, 128);
   });
   try {
     handler = await loadHandler(taskRoot(), process.env._HANDLER || '');
   } catch (err) {
-    console.error('Uncaught Exception', formatted(err));
+    logError('Uncaught Exception', err);
     failAndExit(err, 129);
     return;
   }

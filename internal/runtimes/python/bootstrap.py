@@ -304,7 +304,12 @@ def exception_document(exc, request_id=""):
 
 def log_error(doc):
     """Writes an error as Lambda does: "[ERROR] Type: message", then the
-    traceback, in one write so the lines stay together."""
+    traceback, in one write so the lines stay together; with the JSON log
+    format, the error document as one JSON line at level ERROR."""
+    if json_logs():
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        sys.stdout.write(to_json({"timestamp": stamp, "level": "ERROR", **doc}) + "\n")
+        return
     line = "[ERROR]"
     if doc.get("errorType"):
         line += " " + doc["errorType"]
@@ -337,18 +342,63 @@ class StdoutHandler(logging.Handler):
             self.handleError(record)
 
 
+def json_logs():
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+# Attributes every LogRecord has; any other is the caller's (extra=...)
+# and goes into the JSON line.
+_RECORD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "aws_request_id"}
+
+
+class JsonFormatter(logging.Formatter):
+    """Lambda's JSON application log line: timestamp, level, message,
+    logger, requestId, and for exceptions errorType, errorMessage,
+    stackTrace and location; extra attributes are added as they are."""
+
+    def format(self, record):
+        level = min(50, max(0, record.levelno)) // 10 * 10
+        created = time.gmtime(record.created)
+        line = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", created) + ".%03dZ" % record.msecs,
+            "level": logging.getLevelName(level),
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": getattr(record, "aws_request_id", None) or None,
+        }
+        if record.exc_info:
+            import traceback  # only failures pay for it
+
+            etype, value, tb = record.exc_info
+            line.update(
+                stackTrace=traceback.format_tb(tb),
+                errorType=etype.__name__,
+                errorMessage=str(value),
+                location="%s:%s:%s" % (record.pathname, record.funcName, record.lineno),
+            )
+        for key, value in vars(record).items():
+            if key not in _RECORD_FIELDS and key not in line:
+                line[key] = value
+        line = {k: v for k, v in line.items() if v is not None}
+        return json.dumps(line, ensure_ascii=False, default=str) + "\n"
+
+
 def setup_logging():
     logging.Formatter.converter = time.gmtime
     handler = StdoutHandler()
-    handler.setFormatter(
-        logging.Formatter(
-            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
-            "%Y-%m-%dT%H:%M:%S",
+    if json_logs():
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+                "%Y-%m-%dT%H:%M:%S",
+            )
         )
-    )
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
-    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    # Lambda's levels; TRACE is Python's DEBUG.
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper().replace("TRACE", "DEBUG").replace("FATAL", "CRITICAL")
     if level in logging._nameToLevel:
         root.setLevel(level)
     root.addHandler(handler)
