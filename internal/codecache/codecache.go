@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"gust/internal/codezip"
+	"gust/internal/store"
 )
 
 // Source fetches a code package by the lowercase hex SHA-256 of its bytes.
@@ -56,7 +57,7 @@ func New(dir string, src Source) *Cache {
 // extraction goes on for the others. If the caller doing the extraction
 // gives up, a waiting caller takes over.
 func (c *Cache) Path(ctx context.Context, sha256hex string) (string, error) {
-	if !validSHA(sha256hex) {
+	if !store.ValidCodeSHA(sha256hex) {
 		return "", fmt.Errorf("code %q: %w", sha256hex, ErrInvalidSHA)
 	}
 	dest := filepath.Join(c.dir, sha256hex)
@@ -149,7 +150,7 @@ func (c *Cache) ensureDir() error {
 // it is deleted, so Path never returns a half-deleted package. The caller
 // must make sure no environment still uses it.
 func (c *Cache) Remove(sha256hex string) error {
-	if !validSHA(sha256hex) {
+	if !store.ValidCodeSHA(sha256hex) {
 		return fmt.Errorf("code %q: %w", sha256hex, ErrInvalidSHA)
 	}
 	dest := filepath.Join(c.dir, sha256hex)
@@ -198,14 +199,3 @@ func present(dir string) bool {
 	return err == nil && fi.IsDir()
 }
 
-func validSHA(s string) bool {
-	if len(s) != sha256.Size*2 {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}

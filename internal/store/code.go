@@ -46,7 +46,7 @@ func (s *Store) PutCode(ctx context.Context, data []byte) (string, error) {
 // GetCode returns the code package stored under sha256hex, or ErrNotFound.
 // JetStream checks the bytes against their digest on the way out.
 func (s *Store) GetCode(ctx context.Context, sha256hex string) ([]byte, error) {
-	if !validSHA(sha256hex) {
+	if !ValidCodeSHA(sha256hex) {
 		return nil, fmt.Errorf("getting code %q: %w", sha256hex, ErrInvalidKey)
 	}
 	obs, err := s.codeStore(ctx)
@@ -66,7 +66,7 @@ func (s *Store) GetCode(ctx context.Context, sha256hex string) ([]byte, error) {
 // DeleteCode removes the code package stored under sha256hex, or returns
 // ErrNotFound. Whether any function still uses it is the caller's concern.
 func (s *Store) DeleteCode(ctx context.Context, sha256hex string) error {
-	if !validSHA(sha256hex) {
+	if !ValidCodeSHA(sha256hex) {
 		return fmt.Errorf("deleting code %q: %w", sha256hex, ErrInvalidKey)
 	}
 	obs, err := s.codeStore(ctx)
@@ -115,8 +115,9 @@ func (s *Store) codeStore(ctx context.Context) (jetstream.ObjectStore, error) {
 	return obs, nil
 }
 
-// validSHA reports whether s is a lowercase hex SHA-256.
-func validSHA(s string) bool {
+// ValidCodeSHA reports whether s names a code package: a lowercase hex
+// SHA-256, the only names the object store and the code cache accept.
+func ValidCodeSHA(s string) bool {
 	if len(s) != sha256.Size*2 {
 		return false
 	}
