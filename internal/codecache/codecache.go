@@ -198,4 +198,3 @@ func present(dir string) bool {
 	fi, err := os.Lstat(dir)
 	return err == nil && fi.IsDir()
 }
-
