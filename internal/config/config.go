@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"time"
 
+	"gust/internal/egress"
 	"gust/internal/runtimes"
 )
 
@@ -94,7 +95,7 @@ func Default() Config {
 		DataDir:     "gust-data",
 		Isolation:   "auto",
 		Outbound:    "gust",
-		EgressCIDR:  "100.64.0.0/16",
+		EgressCIDR:  egress.DefaultCIDR.String(),
 		Region:      "us-east-1",
 		AccountID:   "000000000000",
 		IdleTimeout: 10 * time.Minute,
@@ -134,9 +135,10 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("outbound %q: must be gust, full or none", c.Outbound))
 	}
-	// The bounds are package egress's (its /31 link names must fit).
-	if p, err := netip.ParsePrefix(c.EgressCIDR); err != nil || !p.Addr().Is4() || p.Bits() < 8 || p.Bits() > 30 {
-		errs = append(errs, fmt.Errorf("egress-cidr %q: want an IPv4 prefix from /8 to /30, such as 100.64.0.0/16", c.EgressCIDR))
+	if p, err := netip.ParsePrefix(c.EgressCIDR); err != nil {
+		errs = append(errs, fmt.Errorf("egress-cidr %q: %w", c.EgressCIDR, err))
+	} else if err := egress.CheckCIDR(p); err != nil {
+		errs = append(errs, fmt.Errorf("egress-cidr: %w", err))
 	}
 	switch c.Isolation {
 	case "auto", "namespace", "process":

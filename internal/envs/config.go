@@ -36,6 +36,9 @@ type Config struct {
 	LogFormat, ApplicationLogLevel, SystemLogLevel string
 }
 
+// initType is AWS_LAMBDA_INITIALIZATION_TYPE.
+func (c Config) initType() string { return cmp.Or(c.InitType, "on-demand") }
+
 func (c Config) provisioned() Config {
 	c.InitType = "provisioned-concurrency"
 	return c
@@ -73,7 +76,7 @@ func (c Config) environ(logStream string, runtimeEnv []string) []string {
 		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", c.MemoryMB),
 		"AWS_LAMBDA_LOG_GROUP_NAME="+c.LogGroup,
 		"AWS_LAMBDA_LOG_STREAM_NAME="+logStream,
-		"AWS_LAMBDA_INITIALIZATION_TYPE="+cmp.Or(c.InitType, "on-demand"),
+		"AWS_LAMBDA_INITIALIZATION_TYPE="+c.initType(),
 		"AWS_REGION="+c.Region,
 		"AWS_DEFAULT_REGION="+c.Region,
 		"LAMBDA_TASK_ROOT=/var/task",

@@ -65,7 +65,7 @@ func (e *Environment) logInitStart() {
 		return
 	}
 	e.emitEvent(systemInfo, "platform.initStart", map[string]any{
-		"initializationType": initType(cfg),
+		"initializationType": cfg.initType(),
 		"phase":              "init",
 		"runtimeVersion":     "gust." + cfg.Runtime,
 		"runtimeVersionArn":  fmt.Sprintf("arn:aws:lambda:%s::runtime:gust-%s", cfg.Region, cfg.Runtime),
@@ -81,7 +81,7 @@ func (e *Environment) logInitError(took time.Duration, errType string) {
 		return
 	}
 	e.emitEvent(systemWarn, "platform.initReport", map[string]any{
-		"initializationType": initType(e.cfg),
+		"initializationType": e.cfg.initType(),
 		"phase":              "init",
 		"status":             "error",
 		"errorType":          errType,
@@ -150,11 +150,4 @@ func statusWord(errType string) string {
 	default:
 		return "error\tError Type: " + errType
 	}
-}
-
-func initType(cfg Config) string {
-	if cfg.InitType != "" {
-		return cfg.InitType
-	}
-	return "on-demand"
 }
