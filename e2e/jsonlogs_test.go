@@ -86,19 +86,27 @@ func TestJSONLogFormat(t *testing.T) {
 			in.LoggingConfig = &types.LoggingConfig{LogFormat: types.LogFormatJson, ApplicationLogLevel: types.ApplicationLogLevel(app), SystemLogLevel: system}
 		}
 	}
-	type result struct{ Format, Level string }
-
-	t.Run("python", func(t *testing.T) {
-		createRuntimeFunction(t, c, "pyjson", pythonRuntime(t), "app.handler", makeZip(t, zipFile{Name: "app.py", Body: []byte(jsonLogPython)}), logging("WARN", types.SystemLogLevelDebug))
-		var got result
-		res := invokeJSON(t, c, "pyjson", map[string]any{"arg": "m1"}, &got)
+	// firstInvoke invokes fn cold with {"arg":"m1"}; its handler returns
+	// what the runtime was told (application level WARN) and its log
+	// tail comes back split.
+	firstInvoke := func(t *testing.T, fn string) (objects []map[string]any, plain []string, tail string) {
+		t.Helper()
+		var got struct{ Format, Level string }
+		res := invokeJSON(t, c, fn, map[string]any{"arg": "m1"}, &got)
 		if got.Format != "JSON" || got.Level != "WARN" {
 			t.Errorf("AWS_LAMBDA_LOG_FORMAT %q, AWS_LAMBDA_LOG_LEVEL %q", got.Format, got.Level)
 		}
-		objects, plain := jsonLog(t, logTail(t, res))
+		tail = logTail(t, res)
+		objects, plain = jsonLog(t, tail)
+		return objects, plain, tail
+	}
+
+	t.Run("python", func(t *testing.T) {
+		createRuntimeFunction(t, c, "pyjson", pythonRuntime(t), "app.handler", makeZip(t, zipFile{Name: "app.py", Body: []byte(jsonLogPython)}), logging("WARN", types.SystemLogLevelDebug))
+		objects, plain, tail := firstInvoke(t, "pyjson")
 		order, records := events(objects)
 		if strings.Join(order, ",") != "platform.initStart,platform.start,platform.runtimeDone,platform.report" {
-			t.Fatalf("platform events %v (SystemLogLevel DEBUG), in\n%s", order, logTail(t, res))
+			t.Fatalf("platform events %v (SystemLogLevel DEBUG), in\n%s", order, tail)
 		}
 		id, _ := records["platform.start"]["requestId"].(string)
 		if id == "" || records["platform.report"]["requestId"] != id || records["platform.runtimeDone"]["requestId"] != id {
@@ -152,12 +160,7 @@ func TestJSONLogFormat(t *testing.T) {
 
 	t.Run("node", func(t *testing.T) {
 		createRuntimeFunction(t, c, "nodejson", nodeRuntime(t), "index.handler", makeZip(t, zipFile{Name: "index.js", Body: []byte(jsonLogNode)}), logging("WARN", ""))
-		var got result
-		res := invokeJSON(t, c, "nodejson", map[string]any{"arg": "m1"}, &got)
-		if got.Format != "JSON" || got.Level != "WARN" {
-			t.Errorf("AWS_LAMBDA_LOG_FORMAT %q, AWS_LAMBDA_LOG_LEVEL %q", got.Format, got.Level)
-		}
-		objects, _ := jsonLog(t, logTail(t, res))
+		objects, _, _ := firstInvoke(t, "nodejson")
 		order, records := events(objects)
 		if strings.Join(order, ",") != "platform.initStart,platform.start,platform.report" {
 			t.Errorf("platform events %v (SystemLogLevel INFO: no runtimeDone)", order)
