@@ -20,7 +20,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"gust/internal/api/awsjson"
+	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
+	"gust/internal/api/front"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
@@ -233,8 +235,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 	// Functions call Gust with credentials of their own, at an endpoint
-	// served inside their namespace; routes are added to mux below.
+	// served inside their namespace; routes are added to mux below, and
+	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
+	apiHandler := &lateHandler{}
 	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
 	switch {
 	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
@@ -259,7 +263,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
 	if cfg.Outbound != insideapi.OutboundNone { // gust, and full = gust + the network
-		inside.Handler, inside.Endpoint = mux, endpoint
+		inside.Handler, inside.Endpoint = apiHandler, endpoint
 	}
 	backend := insideapi.NewBackend(inside)
 	logStore := logstore.New(st)
@@ -328,18 +332,23 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	mux.Handle("GET /metrics", prom.Handler()) // unauthenticated, like most exporters
 	api.Register(mux)
-	// JSON 1.1 services share POST /; without X-Amz-Target it is no call.
-	mux.Handle("POST /{$}", awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
+	// Every AWS service shares the one endpoint; the front door picks the
+	// protocol router from what each request says (X-Amz-Target, the
+	// credential scope's service, a query Action).
+	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-	))
-	mux.Handle("/console/", console.New(console.Options{API: mux, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
+	)
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
+	apiHandler.Handler = door
+	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
 	// The host form of function URLs is matched before any API route.
-	srv := &http.Server{Handler: urls.Routes(mux), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
@@ -375,6 +384,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	return nil
 }
+
+// lateHandler is a handler bound after the parts that hold it are built:
+// the environments serve Gust's API inside their namespaces, and that API
+// needs the environments.
+type lateHandler struct{ http.Handler }
 
 // invokerFunc adapts a function to async.Invoker; async delivery and the
 // invoke service refer to each other, so one side is bound late.

@@ -14,12 +14,25 @@ type Error struct {
 	// Reason is set on TooManyRequestsException (for example
 	// "ReservedFunctionConcurrentInvocationLimitExceeded").
 	Reason string
+	// HTTPStatus, when set, is the status to answer with instead of the
+	// table's. Services whose error codes are their own (S3, SQS, IAM)
+	// carry their statuses with the error rather than growing the table.
+	HTTPStatus int
+}
+
+// WithStatus sets e's HTTP status and returns e.
+func (e *Error) WithStatus(status int) *Error {
+	e.HTTPStatus = status
+	return e
 }
 
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
 // Status is the HTTP status AWS sends with this error type.
 func (e *Error) Status() int {
+	if e.HTTPStatus != 0 {
+		return e.HTTPStatus
+	}
 	if s, ok := statusByType[e.Type]; ok {
 		return s
 	}

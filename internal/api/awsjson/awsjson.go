@@ -13,6 +13,7 @@ import (
 
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
+	"gust/internal/authz"
 )
 
 // Handler answers one operation: it gets the raw request body and returns
@@ -50,6 +51,9 @@ type Service struct {
 	Operations map[string]Handler
 	// MaxBody bounds request bodies; default 1 MB.
 	MaxBody int64
+	// ContentType of responses: application/x-amz-json-1.1 (the default)
+	// or application/x-amz-json-1.0 (SQS, Kinesis, DynamoDB).
+	ContentType string
 }
 
 // Options wires a Router.
@@ -81,6 +85,9 @@ func New(o Options, services ...Service) *Router {
 		if s.MaxBody <= 0 {
 			s.MaxBody = 1 << 20
 		}
+		if s.ContentType == "" {
+			s.ContentType = contentType
+		}
 		r.services[s.TargetPrefix] = s
 	}
 	return r
@@ -110,7 +117,8 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierror.New("SerializationException", "Could not read request body: %v", err))
 		return
 	}
-	if _, err := rt.verifier.Verify(r, body, svc.SigningName); err != nil {
+	caller, err := rt.verifier.Verify(r, body, svc.SigningName)
+	if err != nil {
 		writeAuthError(w, err)
 		return
 	}
@@ -119,9 +127,9 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
 		return
 	}
-	out, err := op(r.Context(), body)
+	out, err := op(authz.WithCaller(r.Context(), caller), body)
 	if err != nil {
-		e := apierror.As(err)
+		e := errorOf(err)
 		if e.Status() >= 500 {
 			rt.log.Error("operation failed", "target", target, "err", err)
 		}
@@ -134,11 +142,21 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierror.Service("encoding response: %v", err))
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Type", svc.ContentType)
 	_, _ = w.Write(b)
 }
 
 const contentType = "application/x-amz-json-1.1"
+
+// errorOf renders an operation's error: an authz.Denied is
+// AccessDeniedException, anything not an *apierror.Error a server fault.
+func errorOf(err error) *apierror.Error {
+	var d *authz.Denied
+	if errors.As(err, &d) {
+		return apierror.New("AccessDeniedException", "%s", d.Error())
+	}
+	return apierror.As(err)
+}
 
 // errorBody is a JSON 1.1 error.
 type errorBody struct {
