@@ -8,7 +8,9 @@ cd "$(dirname "$0")"
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v zip >/dev/null || missing+=(zip)
-command -v aws >/dev/null || missing+=(awscli)
+# Two AWS CLIs: v1 (first on PATH, e.g. the image's pyenv one) and Debian's
+# v2 at /usr/bin/aws; Debian's package provides v2 (and v1 where none is).
+[ -x /usr/bin/aws ] || missing+=(awscli)
 # The full-outbound test builds its fake internet with ip (netns, veth).
 command -v ip >/dev/null || missing+=(iproute2)
 # Python and Node.js functions run on the host's /usr/bin/python3.X and
