@@ -25,8 +25,10 @@ import (
 	"gust/internal/api/front"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
+	"gust/internal/api/s3"
 	"gust/internal/api/sigv4"
 	"gust/internal/async"
+	"gust/internal/authz"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -38,6 +40,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/objects"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -313,6 +316,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -325,6 +329,20 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		URLs:            urlStore,
 		Logger:          log,
 	})
+
+	// S3: buckets and objects in JetStream (records in KV, bytes in the
+	// blob store), routed by credential scope and by virtual host.
+	s3Tables := map[string]*store.Table{}
+	for _, name := range []string{"s3buckets", "s3objects", "s3uploads"} {
+		if s3Tables[name], err = st.Table(ctx, name); err != nil {
+			return fmt.Errorf("opening table %s: %w", name, err)
+		}
+	}
+	objectService := objects.New(objects.Options{
+		Blobs: st, Buckets: s3Tables["s3buckets"], Objects: s3Tables["s3objects"], Uploads: s3Tables["s3uploads"],
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+	s3API := s3.New(s3.Options{Objects: objectService, Verifier: verifier, Authorizer: authorizer, Region: cfg.Region, Logger: log})
 
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -340,7 +358,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
-	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{"s3": s3API}, Default: mux})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
@@ -348,7 +366,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux.HandleFunc("/", lambda.NotFound)
 
 	// The host form of function URLs is matched before any API route.
-	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: urls.Routes(s3API.Routes(door)), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 

@@ -55,6 +55,7 @@ type Store struct {
 
 	codeMu sync.Mutex
 	code   jetstream.ObjectStore // opened lazily
+	blob   blobs
 
 	mu        sync.Mutex
 	closing   bool           // set under mu by Close; refuses new watchers

@@ -44,6 +44,19 @@ type Error struct {
 	Code       string
 	Message    string
 	StatusCode int
+	// Mismatch, for a signature that did not match, is what the server
+	// signed; S3 returns it in its error body so clients can compare.
+	Mismatch *Mismatch
+	// Skewed marks a request whose time is outside the clock window.
+	Skewed bool
+}
+
+// Mismatch is what the server computed for a signature that did not match.
+type Mismatch struct {
+	AccessKeyID       string
+	CanonicalRequest  string
+	StringToSign      string
+	SignatureProvided string
 }
 
 func (e *Error) Error() string {

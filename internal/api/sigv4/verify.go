@@ -96,29 +96,48 @@ type Principal struct {
 // RequestURI is empty, as for requests built with http.NewRequest), r.Host
 // and r.Header. Every error it returns is an *Error.
 func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Principal, error) {
+	a, err := v.authenticate(r, service, canonicalURIs, func(params []queryParam, c claim) ([]string, error) {
+		return payloadHashes(r, params, body, c.presigned)
+	})
+	return a.principal, err
+}
+
+// authenticated is what a verified request leaves behind: who signed, and
+// what a signed (aws-chunked) payload's chunks chain their signatures from.
+type authenticated struct {
+	principal Principal
+	claim     claim
+	key       []byte
+}
+
+// authenticate checks r's signature over every canonical form uris and
+// payloads offer. On a mismatch the *Error carries the standard form's
+// canonical request and string to sign (S3 shows them to the client).
+func (v *Verifier) authenticate(r *http.Request, service string, uris func(string) []string,
+	payloads func([]queryParam, claim) ([]string, error)) (authenticated, error) {
 	if r == nil {
-		return Principal{}, authError(CodeMissingAuthenticationToken, msgMissingToken)
+		return authenticated{}, authError(CodeMissingAuthenticationToken, msgMissingToken)
 	}
 	path, rawQuery := requestTarget(r)
 	params := splitQuery(rawQuery)
 
 	c, err := readClaim(r, params)
 	if err != nil {
-		return Principal{}, err
+		return authenticated{}, err
 	}
 	if err := c.credential.check(service, c); err != nil {
-		return Principal{}, err
+		return authenticated{}, err
 	}
 	secret, ok := v.lookup(c.credential.accessKeyID)
 	if !ok {
-		return Principal{}, authError(CodeUnrecognizedClient, msgUnrecognized)
+		return authenticated{}, authError(CodeUnrecognizedClient, msgUnrecognized)
 	}
 	if err := v.checkTime(c); err != nil {
-		return Principal{}, err
+		return authenticated{}, err
 	}
-	payloads, err := payloadHashes(r, params, body, c.presigned)
+	hashes, err := payloads(params, c)
 	if err != nil {
-		return Principal{}, err
+		return authenticated{}, err
 	}
 
 	var key []byte
@@ -134,24 +153,31 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Princip
 	if method == "" {
 		method = http.MethodGet // what net/http sends for an empty Method
 	}
-	for _, uri := range canonicalURIs(path) {
+	var first, firstSTS string
+	for _, uri := range uris(path) {
 		for _, query := range canonicalQueries(rawQuery, params, c.presigned) {
-			for _, payload := range payloads {
+			for _, payload := range hashes {
 				cr := method + "\n" + uri + "\n" + query + "\n" + headers + "\n" + c.signedHeaders + "\n" + payload
 				sum := sha256.Sum256([]byte(cr))
-				want := hex.EncodeToString(hmacSHA256(key, stsPrefix+hex.EncodeToString(sum[:])))
+				sts := stsPrefix + hex.EncodeToString(sum[:])
+				if first == "" {
+					first, firstSTS = cr, sts
+				}
+				want := hex.EncodeToString(hmacSHA256(key, sts))
 				if subtle.ConstantTimeCompare([]byte(want), []byte(c.signature)) == 1 {
-					return Principal{
+					return authenticated{principal: Principal{
 						AccessKeyID: c.credential.accessKeyID,
 						Region:      c.credential.region,
 						Service:     c.credential.service,
 						Presigned:   c.presigned,
-					}, nil
+					}, claim: c, key: key}, nil
 				}
 			}
 		}
 	}
-	return Principal{}, authError(CodeInvalidSignature, msgSignatureMismatch)
+	e := authError(CodeInvalidSignature, msgSignatureMismatch)
+	e.Mismatch = &Mismatch{AccessKeyID: c.credential.accessKeyID, CanonicalRequest: first, StringToSign: firstSTS, SignatureProvided: c.signature}
+	return authenticated{}, e
 }
 
 func (v *Verifier) lookup(accessKeyID string) (string, bool) {
@@ -177,8 +203,10 @@ func (v *Verifier) checkTime(c claim) *Error {
 		skew = defaultMaxSkew
 	}
 	if latest := t.Add(skew); c.time.After(latest) {
-		return authError(CodeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + %s.)",
+		e := authError(CodeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + %s.)",
 			c.amzDate, latest.Format(timeFormat), t.Format(timeFormat), window(skew))
+		e.Skewed = true
+		return e
 	}
 	if c.hasExpires {
 		// S3 does not stretch a presigned URL's lifetime by the skew window,
@@ -189,8 +217,10 @@ func (v *Verifier) checkTime(c claim) *Error {
 		return nil
 	}
 	if earliest := t.Add(-skew); c.time.Before(earliest) {
-		return authError(CodeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - %s.)",
+		e := authError(CodeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - %s.)",
 			c.amzDate, earliest.Format(timeFormat), t.Format(timeFormat), window(skew))
+		e.Skewed = true
+		return e
 	}
 	return nil
 }
