@@ -43,6 +43,7 @@ import (
 	"gust/internal/objects"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
+	"gust/internal/s3notify"
 	"gust/internal/sandbox"
 	"gust/internal/store"
 	"gust/internal/telemetry/logstore"
@@ -338,10 +339,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("opening table %s: %w", name, err)
 		}
 	}
+	s3Events, err := st.Queue(ctx, "s3events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
+	if err != nil {
+		return err
+	}
+	s3Notifier := s3notify.New(s3notify.Options{Queue: s3Events, Invoker: inv, Region: cfg.Region, Logger: log})
 	objectService := objects.New(objects.Options{
 		Blobs: st, Buckets: s3Tables["s3buckets"], Objects: s3Tables["s3objects"], Uploads: s3Tables["s3uploads"],
-		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Notifier: s3Notifier, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
+	s3Notifier.BindObjects(objectService)
 	s3API := s3.New(s3.Options{Objects: objectService, Verifier: verifier, Authorizer: authorizer, Region: cfg.Region, Logger: log})
 
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
@@ -359,7 +366,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{"s3": s3API}, Default: mux})
-	apiHandler.Handler = door
+	apiHandler.Handler = s3API.Routes(door) // functions reach virtual-hosted buckets too
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
@@ -379,9 +386,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	scheduled := make(chan error, 1)
 	go func() { scheduled <- scheduler.Run(workCtx) }()
+	notified := make(chan error, 1)
+	go func() { notified <- s3Notifier.Run(workCtx) }()
 	defer func() {
 		stopWork()
 		<-provisioned
+		if err := <-notified; err != nil {
+			log.Warn("s3 notifications", "err", err)
+		}
 		if err := <-scheduled; err != nil {
 			log.Warn("scheduler", "err", err)
 		}

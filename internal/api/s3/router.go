@@ -119,10 +119,11 @@ type request struct {
 }
 
 // Routes wraps next: requests whose Host names a bucket
-// (<bucket>.s3.<anything>) go to S3; every other request goes to next.
+// (<bucket>.s3.<anything>) and S3's legacy presigned URLs (which carry no
+// credential scope) go to S3; every other request goes to next.
 func (h *Handler) Routes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := HostBucket(r.Host); ok {
+		if _, ok := HostBucket(r.Host); ok || sigv4.IsS3QueryV2(r) {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -150,8 +151,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amz-id-2", hostID)
 	w.Header().Set("Server", "AmazonS3")
 	path := r.URL.Path
-	if b, ok := HostBucket(r.Host); ok {
-		req.bucket, req.key = b, strings.TrimPrefix(path, "/")
+	hostBucket, vhost := HostBucket(r.Host)
+	if vhost {
+		req.bucket, req.key = hostBucket, strings.TrimPrefix(path, "/")
 	} else {
 		req.bucket, req.key, _ = strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	}
@@ -159,7 +161,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.preflight(req)
 		return
 	}
-	caller, body, err := h.o.Verifier.VerifyS3(r)
+	var caller sigv4.Principal
+	var body *sigv4.Payload
+	var err error
+	if sigv4.IsS3QueryV2(r) {
+		caller, body, err = h.o.Verifier.VerifyS3QueryV2(r, hostBucket)
+	} else {
+		caller, body, err = h.o.Verifier.VerifyS3(r)
+	}
 	if err != nil {
 		h.writeError(req, err)
 		return
