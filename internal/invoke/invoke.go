@@ -147,6 +147,9 @@ const (
 // Invoke runs a function synchronously, queues it (Event), or validates
 // it (DryRun).
 func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
+	if req.RequestID == "" {
+		req.RequestID = NewRequestID()
+	}
 	switch req.InvocationType {
 	case "", "RequestResponse", "DryRun", "Event":
 	default:
@@ -308,4 +311,12 @@ func (s *Service) observe(r Record) {
 	if s.observer != nil {
 		s.observer.Observe(r)
 	}
+}
+
+// NewRequestID is a fresh request id in Lambda's UUID form, for callers
+// (event sources) that have none of their own.
+func NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -1,0 +1,207 @@
+package e2e
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"gust/internal/gusttest"
+)
+
+// thumbnailerSetup creates the buckets "uploads" and "thumbs", the Python
+// function "thumbnailer" and the notification wiring: created objects
+// ending in .jpg, and removed objects under photos/.
+func thumbnailerSetup(t *testing.T, srv *gusttest.Server) {
+	ctx := gusttest.Context(t)
+	c := s3Client(srv, true)
+	for _, b := range []string{"uploads", "thumbs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	createRuntimeFunction(t, srv.Lambda(), "thumbnailer", pythonRuntime(t), "app.handler", fixtureZip(t, "s3fn"), func(in *lambda.CreateFunctionInput) {
+		in.Timeout = aws.Int32(30)
+		in.Environment = &types.Environment{Variables: map[string]string{"OUT_BUCKET": "thumbs"}}
+	})
+	arn := "arn:aws:lambda:us-east-1:000000000000:function:thumbnailer"
+	rule := func(name, value string) s3types.FilterRule {
+		return s3types.FilterRule{Name: s3types.FilterRuleName(name), Value: aws.String(value)}
+	}
+	_, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("uploads"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{
+			{Id: aws.String("jpgs"), LambdaFunctionArn: aws.String(arn), Events: []s3types.Event{"s3:ObjectCreated:*"},
+				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{rule("suffix", ".jpg")}}}},
+			{Id: aws.String("removed"), LambdaFunctionArn: aws.String(arn), Events: []s3types.Event{"s3:ObjectRemoved:*"},
+				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{rule("prefix", "photos/")}}}},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// getThumb waits for key in the thumbs bucket and returns its body.
+func getThumb(t *testing.T, c *s3.Client, key string) []byte {
+	t.Helper()
+	var body []byte
+	gusttest.WaitFor(t, 90*time.Second, "derived object "+key, func() bool {
+		out, err := c.GetObject(gusttest.Context(t), &s3.GetObjectInput{Bucket: aws.String("thumbs"), Key: aws.String(key)})
+		if err != nil {
+			time.Sleep(50 * time.Millisecond)
+			return false
+		}
+		body, _ = io.ReadAll(out.Body)
+		out.Body.Close()
+		return true
+	})
+	return body
+}
+
+// TestS3Notifications: uploads trigger a Python function through the
+// bucket's notification configuration; it reads the object and writes a
+// derived one to another bucket. The event record is AWS's, field for
+// field; the suffix filter keeps other uploads from triggering it.
+func TestS3Notifications(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
+	thumbnailerSetup(t, srv)
+	ctx := gusttest.Context(t)
+	c := s3Client(srv, true)
+
+	got, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("uploads")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.LambdaFunctionConfigurations) != 2 || *got.LambdaFunctionConfigurations[0].Id != "jpgs" ||
+		*got.LambdaFunctionConfigurations[0].Filter.Key.FilterRules[0].Value != ".jpg" {
+		t.Errorf("GetBucketNotificationConfiguration = %+v", got.LambdaFunctionConfigurations)
+	}
+
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String("notes.txt"), Body: strings.NewReader("not a photo")}); err != nil {
+		t.Fatal(err)
+	}
+	key := "photos/my photo+1 (ü).jpg"
+	body := "JFIF....pretend image"
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+	var thumb struct {
+		Record map[string]any
+		Head   string
+		Size   int
+	}
+	if err := json.Unmarshal(getThumb(t, c, key+".thumb"), &thumb); err != nil {
+		t.Fatal(err)
+	}
+	if thumb.Head != body[:8] || thumb.Size != len(body) {
+		t.Errorf("the function read %q (%d bytes)", thumb.Head, thumb.Size)
+	}
+	rec := thumb.Record
+	sum := md5.Sum([]byte(body))
+	want := map[string]any{
+		"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1", "eventName": "ObjectCreated:Put",
+	}
+	for k, v := range want {
+		if rec[k] != v {
+			t.Errorf("record %s = %v, want %v", k, rec[k], v)
+		}
+	}
+	if ts, _ := rec["eventTime"].(string); !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`).MatchString(ts) {
+		t.Errorf("eventTime %q", rec["eventTime"])
+	}
+	if rp, _ := rec["requestParameters"].(map[string]any); rp["sourceIPAddress"] != "127.0.0.1" {
+		t.Errorf("requestParameters = %v", rec["requestParameters"])
+	}
+	if re, _ := rec["responseElements"].(map[string]any); re["x-amz-request-id"] == "" || re["x-amz-id-2"] == nil {
+		t.Errorf("responseElements = %v", rec["responseElements"])
+	}
+	if ui, _ := rec["userIdentity"].(map[string]any); ui["principalId"] == nil {
+		t.Errorf("userIdentity = %v", rec["userIdentity"])
+	}
+	s3e := rec["s3"].(map[string]any)
+	if s3e["s3SchemaVersion"] != "1.0" || s3e["configurationId"] != "jpgs" {
+		t.Errorf("s3 = %v", s3e)
+	}
+	if b := s3e["bucket"].(map[string]any); b["name"] != "uploads" || b["arn"] != "arn:aws:s3:::uploads" || b["ownerIdentity"] == nil {
+		t.Errorf("s3.bucket = %v", b)
+	}
+	obj := s3e["object"].(map[string]any)
+	if obj["key"] != "photos/my+photo%2B1+%28%C3%BC%29.jpg" || obj["size"] != float64(len(body)) || obj["eTag"] != hex.EncodeToString(sum[:]) {
+		t.Errorf("s3.object = %v", obj)
+	}
+	if seq, _ := obj["sequencer"].(string); !regexp.MustCompile(`^[0-9A-F]{16,}$`).MatchString(seq) {
+		t.Errorf("sequencer %q", obj["sequencer"])
+	}
+
+	// The .txt upload came first and matched no configuration.
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("thumbs"), Key: aws.String("notes.txt.thumb")}); err == nil {
+		t.Error("notes.txt triggered the .jpg configuration")
+	}
+
+	// The AWS CLI's upload triggers it too, and a delete under photos/ is
+	// an ObjectRemoved:Delete event.
+	if _, err := awsCLI(t, srv, cliV2, "s3", "cp", "-", "s3://uploads/photos/cli.jpg"); err != nil {
+		// "-" reads standard input, which is empty: a zero-byte upload.
+		t.Fatal(err)
+	}
+	getThumb(t, c, "photos/cli.jpg.thumb")
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("uploads"), Key: aws.String("photos/cli.jpg")}); err != nil {
+		t.Fatal(err)
+	}
+	var removed map[string]any
+	if err := json.Unmarshal(getThumb(t, c, "photos/cli.jpg.removed"), &removed); err != nil {
+		t.Fatal(err)
+	}
+	if o := removed["s3"].(map[string]any)["object"].(map[string]any); removed["eventName"] != "ObjectRemoved:Delete" || o["size"] != nil || o["sequencer"] == nil {
+		t.Errorf("removal record = %v", removed)
+	}
+
+	// Configurations are checked: an unknown event type is refused.
+	_, err = c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("uploads"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{
+			{LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:thumbnailer"), Events: []s3types.Event{"s3:ObjectEaten:*"}},
+		}},
+	})
+	if apiErrorCode(err) != "InvalidArgument" {
+		t.Errorf("unknown event type: %v", err)
+	}
+}
+
+// TestS3NotificationsSurviveCrash: uploads acknowledged just before a
+// kill -9 still invoke the function once the server is back.
+func TestS3NotificationsSurviveCrash(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process", "--async-ack-wait", "2s"}})
+	thumbnailerSetup(t, srv)
+	ctx := gusttest.Context(t)
+	c := s3Client(srv, true)
+	const n = 8
+	for i := range n {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String(fmt.Sprintf("crash/%d.jpg", i)), Body: strings.NewReader("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Kill()
+	srv.Start()
+	c = s3Client(srv, true)
+	for i := range n {
+		getThumb(t, c, fmt.Sprintf("crash/%d.jpg.thumb", i))
+	}
+	var nk *s3types.NoSuchKey
+	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("thumbs"), Key: aws.String("missing")}); !errors.As(err, &nk) {
+		t.Errorf("GetObject of a missing key: %v", err)
+	}
+}
