@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -87,6 +91,7 @@ func TestS3(t *testing.T) {
 			t.Run(fmt.Sprint(i), func(t *testing.T) { checkS3Boto3(t, srv, py, fmt.Sprintf("boto%d", i)) })
 		}
 	})
+	t.Run("FunctionCodeFromS3", func(t *testing.T) { checkS3FunctionCode(t, srv) })
 	t.Run("GoSDK", func(t *testing.T) {
 		checkS3GoSDK(t, srv, true)
 		checkS3GoSDK(t, srv, false)
@@ -311,5 +316,44 @@ func checkS3GoSDK(t *testing.T, srv *gusttest.Server, pathStyle bool) {
 	var nsk *s3types.NoSuchKey
 	if !errors.As(err, &nsk) {
 		t.Errorf("GetObject of a missing key: %v", err)
+	}
+}
+
+// checkS3FunctionCode: CreateFunction and UpdateFunctionCode take the
+// package from a bucket (Code.S3Bucket/S3Key), as SAM, CDK and Terraform
+// deploy; a missing key is S3's error inside Lambda's.
+func checkS3FunctionCode(t *testing.T, srv *gusttest.Server) {
+	ctx := gusttest.Context(t)
+	c := s3Client(srv, true)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("deploy-artifacts")}); err != nil {
+		t.Fatal(err)
+	}
+	zip := goFunctionZip(t)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("deploy-artifacts"), Key: aws.String("builds/fn.zip"), Body: bytes.NewReader(zip)}); err != nil {
+		t.Fatal(err)
+	}
+	lc := srv.Lambda()
+	out := createFunction(t, lc, "from-s3", nil, func(in *lambda.CreateFunctionInput) {
+		in.Code = &lambdatypes.FunctionCode{S3Bucket: aws.String("deploy-artifacts"), S3Key: aws.String("builds/fn.zip")}
+	})
+	sum := sha256.Sum256(zip)
+	if *out.CodeSha256 != base64.StdEncoding.EncodeToString(sum[:]) {
+		t.Errorf("CodeSha256 %s is not the package's", *out.CodeSha256)
+	}
+	var echoed map[string]any
+	invokeJSON(t, lc, "from-s3", map[string]any{"action": "echo", "arg": "from a bucket"}, &echoed)
+	if echoed["arg"] != "from a bucket" {
+		t.Errorf("invoke = %v", echoed)
+	}
+	if _, err := lc.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("from-s3"),
+		S3Bucket: aws.String("deploy-artifacts"), S3Key: aws.String("builds/fn.zip")}); err != nil {
+		t.Errorf("UpdateFunctionCode from S3: %v", err)
+	}
+	_, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("from-nowhere"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Role: aws.String(testRole), Handler: aws.String("bootstrap"),
+		Code: &lambdatypes.FunctionCode{S3Bucket: aws.String("deploy-artifacts"), S3Key: aws.String("builds/missing.zip")}})
+	var ipv *lambdatypes.InvalidParameterValueException
+	if !errors.As(err, &ipv) || !strings.Contains(*ipv.Message, "NoSuchKey") {
+		t.Errorf("CreateFunction from a missing key: %v", err)
 	}
 }

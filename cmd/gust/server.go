@@ -296,11 +296,29 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
+	var inv *invoke.Service
+	// S3: buckets and objects in JetStream (records in KV, bytes in the
+	// blob store), routed by credential scope and by virtual host.
+	s3Tables := map[string]*store.Table{}
+	for _, name := range []string{"s3buckets", "s3objects", "s3uploads"} {
+		if s3Tables[name], err = st.Table(ctx, name); err != nil {
+			return fmt.Errorf("opening table %s: %w", name, err)
+		}
+	}
+	s3Events, err := st.Queue(ctx, "s3events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
+	if err != nil {
+		return err
+	}
+	s3Notifier := s3notify.New(s3notify.Options{Queue: s3Events, Invoker: invokerFunc(func(ctx context.Context, r invoke.Request) (invoke.Response, error) { return inv.Invoke(ctx, r) }), Region: cfg.Region, Logger: log})
+	objectService := objects.New(objects.Options{
+		Blobs: st, Buckets: s3Tables["s3buckets"], Objects: s3Tables["s3objects"], Uploads: s3Tables["s3uploads"],
+		Notifier: s3Notifier, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+	s3Notifier.BindObjects(objectService)
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	var inv *invoke.Service
+		Code: st, Warmer: code, S3: objectService, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	deliveries := async.New(async.Options{
 		Queue:   queue,
 		Invoker: invokerFunc(func(ctx context.Context, r invoke.Request) (invoke.Response, error) { return inv.Invoke(ctx, r) }),
@@ -331,24 +349,8 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:          log,
 	})
 
-	// S3: buckets and objects in JetStream (records in KV, bytes in the
-	// blob store), routed by credential scope and by virtual host.
-	s3Tables := map[string]*store.Table{}
-	for _, name := range []string{"s3buckets", "s3objects", "s3uploads"} {
-		if s3Tables[name], err = st.Table(ctx, name); err != nil {
-			return fmt.Errorf("opening table %s: %w", name, err)
-		}
-	}
-	s3Events, err := st.Queue(ctx, "s3events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
-	if err != nil {
-		return err
-	}
-	s3Notifier := s3notify.New(s3notify.Options{Queue: s3Events, Invoker: inv, Region: cfg.Region, Logger: log})
-	objectService := objects.New(objects.Options{
-		Blobs: st, Buckets: s3Tables["s3buckets"], Objects: s3Tables["s3objects"], Uploads: s3Tables["s3uploads"],
-		Notifier: s3Notifier, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
-	})
-	s3Notifier.BindObjects(objectService)
+	// S3's wire side (its state is opened above, before the functions that
+	// may take their code from a bucket).
 	s3API := s3.New(s3.Options{Objects: objectService, Verifier: verifier, Authorizer: authorizer, Region: cfg.Region, Logger: log})
 
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {

@@ -60,6 +60,8 @@ type Options struct {
 	Runtimes           Runtimes // optional: nil accepts every runtime of the catalogue
 	Code               CodeStore
 	Warmer             CodeWarmer // optional
+	// S3 reads Code.S3Bucket/S3Key packages; nil refuses them.
+	S3     CodeObjects
 	Region             string
 	AccountID          string
 	Logger             *slog.Logger
@@ -79,6 +81,7 @@ type Service struct {
 	runtimes           Runtimes
 	code               CodeStore
 	warmer             CodeWarmer
+	s3                 CodeObjects
 	region             string
 	account            string
 	log                *slog.Logger
@@ -98,7 +101,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, s3: o.S3, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -164,6 +167,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		validateTracing(in.TracingConfig),
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
+		s.codeFromS3(ctx, in.Code),
 		errCodeSource(*in.Code),
 		// Last: the request is valid, but can it run here?
 		s.runtimeAvailable(f.Runtime),
@@ -361,13 +365,16 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 	if err != nil {
 		return Function{}, err
 	}
+	code := FunctionCode{ZipFile: in.ZipFile, S3Bucket: in.S3Bucket, S3Key: in.S3Key, S3ObjectVersion: in.S3ObjectVersion, ImageUri: in.ImageUri}
 	if err := firstError(
 		onlyLatest(r),
 		validateArchitectures(in.Architectures),
-		errCodeSource(FunctionCode{ZipFile: in.ZipFile, S3Bucket: in.S3Bucket, S3Key: in.S3Key, S3ObjectVersion: in.S3ObjectVersion, ImageUri: in.ImageUri}),
+		s.codeFromS3(ctx, &code),
+		errCodeSource(code),
 	); err != nil {
 		return Function{}, err
 	}
+	in.ZipFile = code.ZipFile
 	if in.DryRun {
 		// A dry run validates everything and stores nothing.
 		f, err := s.load(ctx, r.name)
@@ -383,12 +390,12 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 		f.CodeSha256, f.CodeSize = sha256Hex(in.ZipFile), int64(len(in.ZipFile))
 		return f, nil
 	}
-	var code Function
-	if err := s.storeCode(ctx, &code, in.ZipFile); err != nil {
+	var stored Function
+	if err := s.storeCode(ctx, &stored, in.ZipFile); err != nil {
 		return Function{}, err
 	}
 	f, err := s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
-		f.CodeSha256, f.CodeSize = code.CodeSha256, code.CodeSize
+		f.CodeSha256, f.CodeSize = stored.CodeSha256, stored.CodeSize
 		return nil
 	})
 	if err != nil || !in.Publish {

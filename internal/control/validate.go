@@ -261,8 +261,11 @@ func validateTags(tags map[string]string) error {
 }
 
 func errCodeSource(c FunctionCode) error {
-	if c.S3Bucket != "" || c.S3Key != "" || c.S3ObjectVersion != "" {
-		return apierror.InvalidParameter("Gust has no S3: upload the deployment package as ZipFile.")
+	if len(c.ZipFile) > 0 && (c.S3Bucket != "" || c.S3Key != "") {
+		return apierror.InvalidParameter("Please do not provide other FunctionCode parameters when providing a ZipFile.")
+	}
+	if len(c.ZipFile) == 0 && (c.S3Bucket != "" || c.S3Key != "" || c.S3ObjectVersion != "") {
+		return apierror.InvalidParameter("Please provide a source for function code.")
 	}
 	if c.ImageUri != "" {
 		return apierror.InvalidParameter("Container images are not supported by Gust yet: upload a ZipFile.")

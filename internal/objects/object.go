@@ -337,3 +337,18 @@ func (s *Service) updateObject(ctx context.Context, bucket, key string, change f
 	}
 	return store.ErrConflict
 }
+
+// ReadObject returns an object's bytes, or EntityTooLarge when it holds
+// more than limit (for callers that need it whole: deployment packages).
+func (s *Service) ReadObject(ctx context.Context, bucket, key string, limit int64) ([]byte, error) {
+	o, err := s.Head(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	if o.Size > limit {
+		return nil, s3Error(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+	}
+	r := s.Open(ctx, o, 0, -1)
+	defer r.Close()
+	return io.ReadAll(r)
+}
