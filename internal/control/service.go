@@ -61,11 +61,11 @@ type Options struct {
 	Code               CodeStore
 	Warmer             CodeWarmer // optional
 	// S3 reads Code.S3Bucket/S3Key packages; nil refuses them.
-	S3     CodeObjects
-	Region             string
-	AccountID          string
-	Logger             *slog.Logger
-	Now                func() time.Time // nil = time.Now
+	S3        CodeObjects
+	Region    string
+	AccountID string
+	Logger    *slog.Logger
+	Now       func() time.Time // nil = time.Now
 }
 
 // Service manages functions.
