@@ -268,10 +268,12 @@ func (s *Service) CompleteUpload(ctx context.Context, bucket, key, id string, li
 	if newSum != nil {
 		sums = newSum()
 	}
-	for i, c := range list {
-		if i > 0 && c.Number <= list[i-1].Number {
+	for i := 1; i < len(list); i++ {
+		if list[i].Number <= list[i-1].Number {
 			return Object{}, s3Error(http.StatusBadRequest, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.")
 		}
+	}
+	for i, c := range list {
 		p, ok := byNumber[c.Number]
 		if !ok || strings.Trim(c.ETag, `"`) != strings.Trim(p.ETag, `"`) {
 			return Object{}, invalidPart
