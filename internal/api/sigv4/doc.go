@@ -39,8 +39,12 @@
 //   - It does not read the request body. The caller reads it (with its own
 //     size limit) and passes the bytes in, so the body can still be decoded
 //     afterwards.
-//   - It does not support SigV4a (AWS4-ECDSA-P256-SHA256) or streaming
-//     (aws-chunked) payload signing, which only S3 clients use.
+//   - It does not support SigV4a (AWS4-ECDSA-P256-SHA256). S3's own forms
+//     (unencoded canonical URI, UNSIGNED-PAYLOAD, aws-chunked bodies with
+//     signed chunks or trailing checksums, and S3's legacy SigV2 presigned
+//     URLs) are served by VerifyS3 and VerifyS3QueryV2 (s3.go, s3v2.go),
+//     which also return the body as a Payload that checks it while it is
+//     read instead of reading it first.
 //   - It does not prevent replay within the allowed clock-skew window; AWS
 //     does not either.
 package sigv4
