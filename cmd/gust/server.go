@@ -26,7 +26,9 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	"gust/internal/api/sns"
 	"gust/internal/async"
+	"gust/internal/authz"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -45,6 +47,7 @@ import (
 	"gust/internal/telemetry/logstore"
 	"gust/internal/telemetry/metering"
 	"gust/internal/telemetry/metrics"
+	"gust/internal/topics"
 )
 
 func serverCommand() *cobra.Command {
@@ -313,6 +316,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -325,6 +329,30 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		URLs:            urlStore,
 		Logger:          log,
 	})
+
+	// SNS: topics and subscriptions in KV, publishes in durable queues
+	// delivered by topicService.Run, notifications signed with a stored key.
+	topicTable, err := st.Table(ctx, "topics")
+	if err != nil {
+		return fmt.Errorf("opening table topics: %w", err)
+	}
+	cachedTopics, err := topicTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table topics: %w", err)
+	}
+	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	topicService := topics.New(topics.Options{
+		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, BaseURL: endpoint,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
 
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -339,8 +367,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
-	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
+		snsAPI.Service(),
+	)
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: snsAPI.Public(mux)})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
@@ -361,8 +391,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	scheduled := make(chan error, 1)
 	go func() { scheduled <- scheduler.Run(workCtx) }()
+	notified := make(chan error, 1)
+	go func() { notified <- topicService.Run(workCtx) }()
 	defer func() {
 		stopWork()
+		if err := <-notified; err != nil {
+			log.Warn("sns delivery", "err", err)
+		}
 		<-provisioned
 		if err := <-scheduled; err != nil {
 			log.Warn("scheduler", "err", err)
