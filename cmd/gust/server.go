@@ -29,6 +29,7 @@ import (
 	"gust/internal/api/sns"
 	"gust/internal/async"
 	"gust/internal/authz"
+	"gust/internal/buses"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -311,27 +312,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:  log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
-	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
-	if err != nil {
-		return fmt.Errorf("opening table ruleticks: %w", err)
-	}
-	ruleStore := &rules.Store{Table: tables["rules"]}
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
-	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
-	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
-	api := lambda.New(lambda.Options{
-		Control:         ctl,
-		Invoker:         inv,
-		Verifier:        verifier,
-		AccessKeyID:     creds.AccessKeyID,
-		SecretAccessKey: creds.SecretAccessKey,
-		Usage:           meter,
-		URLs:            urlStore,
-		Logger:          log,
-	})
-
 	// SNS: topics and subscriptions in KV, publishes in durable queues
 	// delivered by topicService.Run, notifications signed with a stored key.
 	topicTable, err := st.Table(ctx, "topics")
@@ -354,7 +334,46 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, BaseURL: endpoint,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
+	// EventBridge buses: custom buses in KV, PutEvents into a durable
+	// queue that busService.Run matches against rules and delivers.
+	ruleStore := &rules.Store{Table: tables["rules"]}
+	busTable, err := st.Table(ctx, "buses")
+	if err != nil {
+		return fmt.Errorf("opening table buses: %w", err)
+	}
+	cachedBuses, err := busTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table buses: %w", err)
+	}
+	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	busService := buses.New(buses.Options{
+		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Topics: topicService,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+
+	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
+	if err != nil {
+		return fmt.Errorf("opening table ruleticks: %w", err)
+	}
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	api := lambda.New(lambda.Options{
+		Control:         ctl,
+		Invoker:         inv,
+		Verifier:        verifier,
+		AccessKeyID:     creds.AccessKeyID,
+		SecretAccessKey: creds.SecretAccessKey,
+		Usage:           meter,
+		URLs:            urlStore,
+		Logger:          log,
+	})
 
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -367,7 +386,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Buses: busService, Authorizer: authorizer, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
 		snsAPI.Service(),
@@ -395,8 +414,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { scheduled <- scheduler.Run(workCtx) }()
 	notified := make(chan error, 1)
 	go func() { notified <- topicService.Run(workCtx) }()
+	routed := make(chan error, 1)
+	go func() { routed <- busService.Run(workCtx) }()
 	defer func() {
 		stopWork()
+		if err := <-routed; err != nil {
+			log.Warn("event bus delivery", "err", err)
+		}
 		if err := <-notified; err != nil {
 			log.Warn("sns delivery", "err", err)
 		}

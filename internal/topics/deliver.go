@@ -3,7 +3,7 @@ package topics
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"gust/internal/ids"
 	"gust/internal/invoke"
+	"gust/internal/queues"
 	"gust/internal/store"
 )
 
@@ -205,7 +207,7 @@ func (s *Service) giveUp(ctx context.Context, t *Topic, sub *Subscription, j *jo
 	if v := sub.Attributes["RedrivePolicy"]; v != "" && s.o.Queues != nil && json.Unmarshal([]byte(v), &rp) == nil {
 		body, err := s.envelope(ctx, t, sub, typeNotification, &j.Msg)
 		if err == nil {
-			err = s.o.Queues.SendToARN(ctx, rp.DeadLetterTargetArn, QueueMessage{Body: string(body), GroupID: j.Msg.GroupID, DedupID: j.Msg.DedupID})
+			_, err = s.o.Queues.SendToARN(ctx, rp.DeadLetterTargetArn, queues.Message{Body: string(body), MessageGroupID: j.Msg.GroupID, DeduplicationID: j.Msg.DedupID})
 		}
 		if err == nil {
 			return
@@ -225,15 +227,28 @@ func (s *Service) deliver(ctx context.Context, t *Topic, sub *Subscription, j *j
 		}
 		// The request id is the delivery's own: a delivery repeated after a
 		// crash is the same asynchronous event, deduplicated by the queue.
-		_, err = s.o.Invoker.Invoke(ctx, invoke.Request{RequestID: deliveryID(j.Msg.ID, sub.ID), FunctionName: sub.Endpoint, InvocationType: "Event", Payload: payload})
+		_, err = s.o.Invoker.Invoke(ctx, invoke.Request{RequestID: ids.Of(j.Msg.ID, sub.ID), FunctionName: sub.Endpoint, InvocationType: "Event", Payload: payload})
 		return err
 	case "sqs":
 		if s.o.Queues == nil {
 			return errors.New("no SQS service is wired into this server")
 		}
-		m := QueueMessage{GroupID: j.Msg.GroupID, DedupID: j.Msg.DedupID}
+		m := queues.Message{MessageGroupID: j.Msg.GroupID, DeduplicationID: j.Msg.DedupID}
 		if raw(sub) {
-			m.Body, m.Attributes = j.Msg.bodyFor("sqs"), j.Msg.Attributes
+			// Raw delivery hands the message attributes over as the SQS
+			// message's own.
+			m.Body = j.Msg.bodyFor("sqs")
+			for name, a := range j.Msg.Attributes {
+				if m.Attributes == nil {
+					m.Attributes = map[string]queues.MessageAttribute{}
+				}
+				qa := queues.MessageAttribute{DataType: a.Type, StringValue: a.Value}
+				if strings.HasPrefix(a.Type, "Binary") {
+					qa.StringValue = ""
+					qa.BinaryValue, _ = base64.StdEncoding.DecodeString(a.Value)
+				}
+				m.Attributes[name] = qa
+			}
 		} else {
 			b, err := s.envelope(ctx, t, sub, typeNotification, &j.Msg)
 			if err != nil {
@@ -241,19 +256,12 @@ func (s *Service) deliver(ctx context.Context, t *Topic, sub *Subscription, j *j
 			}
 			m.Body = string(b)
 		}
-		return s.o.Queues.SendToARN(ctx, sub.Endpoint, m)
+		_, err := s.o.Queues.SendToARN(ctx, sub.Endpoint, m)
+		return err
 	case "http", "https":
 		return s.post(ctx, t, sub, j)
 	}
 	return &permanent{fmt.Errorf("protocol %s is not delivered", sub.Protocol)}
-}
-
-// deliveryID is a UUID naming one message's delivery to one subscription.
-func deliveryID(msgID, subID string) string {
-	b := sha256.Sum256([]byte(msgID + "/" + subID))
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func raw(sub *Subscription) bool {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gust/internal/apierror"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint, o
 				return nil
 			}
 		}
-		sub = Subscription{ID: newID(), Protocol: protocol, Endpoint: endpoint, Owner: owner, Attributes: maps.Clone(attrs)}
+		sub = Subscription{ID: ids.New(), Protocol: protocol, Endpoint: endpoint, Owner: owner, Attributes: maps.Clone(attrs)}
 		if protocol == "http" || protocol == "https" {
 			sub.Pending, sub.Token = true, newToken()
 		}
@@ -156,14 +157,6 @@ func (s *Service) checkSubscriptionAttribute(name, value, protocol string, all m
 		}
 	}
 	return nil
-}
-
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func newToken() string {

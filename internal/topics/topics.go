@@ -15,6 +15,7 @@ import (
 
 	"gust/internal/apierror"
 	"gust/internal/invoke"
+	"gust/internal/queues"
 	"gust/internal/store"
 )
 
@@ -33,17 +34,9 @@ type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
 }
 
-// QueueMessage is what an SQS subscription receives.
-type QueueMessage struct {
-	Body       string
-	Attributes map[string]Attribute
-	GroupID    string
-	DedupID    string
-}
-
-// Queues sends to SQS queues by ARN.
+// Queues sends to SQS queues by ARN; queues.Service implements it.
 type Queues interface {
-	SendToARN(ctx context.Context, queueARN string, m QueueMessage) error
+	SendToARN(ctx context.Context, queueARN string, m queues.Message) (string, error)
 }
 
 // Observer counts what happens to messages, per topic: "published",

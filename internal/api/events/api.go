@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"time"
 
 	"gust/internal/apierror"
+	"gust/internal/authz"
+	"gust/internal/buses"
 	"gust/internal/rules"
 )
 
@@ -18,7 +21,6 @@ const (
 
 // Scheduler is what the API needs from the rules scheduler.
 type Scheduler interface {
-	RuleARN(name string) string
 	Forget(ctx context.Context, name string) error
 }
 
@@ -26,8 +28,11 @@ type Scheduler interface {
 type Options struct {
 	Rules     *rules.Store
 	Scheduler Scheduler
-	Region    string
-	AccountID string
+	// Buses keeps custom buses, accepts PutEvents and routes events.
+	Buses      *buses.Service
+	Authorizer authz.Authorizer
+	Region     string
+	AccountID  string
 	// Now defaults to time.Now; it stamps rule creation and changes.
 	Now func() time.Time
 }
@@ -41,6 +46,9 @@ type API struct {
 func New(o Options) *API {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Authorizer == nil {
+		o.Authorizer = authz.Everyone{}
 	}
 	return &API{o: o}
 }
@@ -56,17 +64,26 @@ func validName(field, name string) error {
 	return nil
 }
 
-// checkBus accepts only the default event bus.
-func (a *API) checkBus(bus string) error {
-	if bus == "" || bus == "default" || bus == "arn:aws:events:"+a.o.Region+":"+a.o.AccountID+":event-bus/default" {
-		return nil
+// bus resolves an EventBusName (name or ARN, empty = default) to an
+// existing bus's name.
+func (a *API) bus(ctx context.Context, nameOrARN string) (string, error) {
+	if nameOrARN != "" && !strings.HasPrefix(nameOrARN, "arn:") && !busNamePattern.MatchString(nameOrARN) {
+		return "", apierror.Validation("1 validation error detected: Value '%s' at 'eventBusName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+", nameOrARN)
 	}
-	return apierror.NotFound("Event bus %s does not exist.", bus)
+	return a.o.Buses.BusName(ctx, nameOrARN)
 }
 
-func (a *API) ruleError(err error, name string) error {
+var busNamePattern = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]{1,256}$`)
+
+// authorize asks whether the caller may perform action on resources.
+func (a *API) authorize(ctx context.Context, action string, resources ...string) error {
+	caller, _ := authz.CallerFrom(ctx)
+	return a.o.Authorizer.Authorize(ctx, caller, authz.Request{Action: "events:" + action, Resources: resources})
+}
+
+func (a *API) ruleError(err error, bus, name string) error {
 	if errors.Is(err, rules.ErrNotFound) {
-		return apierror.NotFound("Rule %s does not exist on EventBus default.", name)
+		return apierror.NotFound("Rule %s does not exist on EventBus %s.", name, bus)
 	}
 	return err
 }
