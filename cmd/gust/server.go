@@ -23,10 +23,14 @@ import (
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
 	"gust/internal/api/front"
+	iamapi "gust/internal/api/iam"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	stsapi "gust/internal/api/sts"
+	"gust/internal/apierror"
 	"gust/internal/async"
+	"gust/internal/authz"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -35,6 +39,7 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
@@ -78,6 +83,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
+	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -99,6 +105,13 @@ func serverCommand() *cobra.Command {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
 	}
 	return def
 }
@@ -207,6 +220,34 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("caching table %s: %w", name, err)
 		}
 	}
+	// IAM and STS: the account's users, roles, policies and sessions, and
+	// the evaluator every service asks (authorizer, below). Functions'
+	// credentials are sessions of their execution roles.
+	iamTables, err := iam.OpenTables(ctx, st)
+	if err != nil {
+		return err
+	}
+	var ctl *control.Service
+	identity, err := iam.New(ctx, iam.Options{
+		Tables: iamTables, AccountID: cfg.AccountID, Region: cfg.Region, RootAccessKeyID: creds.AccessKeyID,
+		Secret: creds.SecretAccessKey, AnyRole: cfg.AnyRole, Logger: log,
+		Functions: func(ctx context.Context, name string) (bool, error) {
+			_, err := ctl.Get(ctx, name, "")
+			var e *apierror.Error
+			if errors.As(err, &e) && e.Status() == http.StatusNotFound {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("starting IAM: %w", err)
+	}
+	fnCreds := func(ctx context.Context, function, role string) (insideapi.Pair, error) {
+		c, err := identity.FunctionCredentials(ctx, function, role)
+		return insideapi.Pair{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, err
+	}
+
 	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
@@ -239,7 +280,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
-	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
 	switch {
 	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
 		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
@@ -292,10 +332,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
-	ctl := control.New(control.Options{
+	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		CheckRole: func(ctx context.Context, role string) error {
+			err := identity.CheckExecutionRole(ctx, role)
+			var re *iam.RoleError
+			if errors.As(err, &re) {
+				return apierror.InvalidParameter("%s", re.Message)
+			}
+			return err
+		}})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
@@ -312,7 +360,9 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	authorizer = identity
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -323,6 +373,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
 		URLs:            urlStore,
+		Authorizer:      authorizer,
 		Logger:          log,
 	})
 
@@ -339,7 +390,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
+		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
+		stsapi.New(stsapi.Options{IAM: identity}).Service(),
+	)
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))

@@ -22,10 +22,20 @@ const (
 // InsideAddress is where Gust's API listens inside an environment.
 const InsideAddress = "127.0.0.1:9000"
 
+// Pair is a function's temporary credentials.
+type Pair struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+	Expiration                                 time.Time
+}
+
+// Credentials issues the credentials of a function's execution role
+// (package iam's FunctionCredentials).
+type Credentials func(ctx context.Context, function, role string) (Pair, error)
+
 // Options wire a Backend.
 type Options struct {
 	Backend     sandbox.Backend
-	Credentials *Credentials
+	Credentials Credentials
 	// Handler is Gust's API, served inside each environment that can listen
 	// inside; nil serves nothing.
 	Handler http.Handler
@@ -58,12 +68,17 @@ func (b *Backend) inside() bool {
 	return b.o.Handler != nil && b.o.Backend.Name() == "namespace"
 }
 
-// FunctionEnv is what every environment of function gets: credentials of
-// its own and, when it can reach Gust, AWS_ENDPOINT_URL. The environments
-// package adds them to the function's environment, also when a pooled
-// sandbox is given to the function later.
-func (b *Backend) FunctionEnv(function string) []string {
-	p := b.o.Credentials.For(function)
+// FunctionEnv is what every environment of function gets: its execution
+// role's temporary credentials and, when it can reach Gust,
+// AWS_ENDPOINT_URL; and when those credentials expire (the environment
+// must be retired before). The environments package adds them to the
+// function's environment, also when a pooled sandbox is given to the
+// function later.
+func (b *Backend) FunctionEnv(ctx context.Context, function, role string) ([]string, time.Time, error) {
+	p, err := b.o.Credentials(ctx, function, role)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("issuing credentials of %s: %w", function, err)
+	}
 	env := []string{"AWS_ACCESS_KEY_ID=" + p.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + p.SecretAccessKey, "AWS_SESSION_TOKEN=" + p.SessionToken}
 	switch {
 	case b.inside():
@@ -71,7 +86,7 @@ func (b *Backend) FunctionEnv(function string) []string {
 	case b.o.Endpoint != "":
 		env = append(env, "AWS_ENDPOINT_URL="+b.o.Endpoint)
 	}
-	return env
+	return env, p.Expiration, nil
 }
 
 // Create creates the environment and serves the Handler inside it when it
