@@ -293,6 +293,16 @@ print(json.dumps({
 	if _, err := c.GetFunction(gusttest.Context(t), &lambda.GetFunctionInput{FunctionName: aws.String("readable")}); err != nil {
 		t.Errorf("function gone after refused deletes: %v", err)
 	}
+	// CloudWatch Logs and EventBridge ask the same evaluator.
+	if _, err := awsCLIWith(t, srv, env, cliV1, "logs", "describe-log-groups"); err != nil {
+		t.Errorf("describing log groups: %v", err)
+	}
+	if _, err := awsCLIWith(t, srv, env, cliV1, "logs", "delete-log-group", "--log-group-name", "/aws/lambda/readable"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+		t.Errorf("deleting a log group: %v", err)
+	}
+	if _, err := awsCLIWith(t, srv, env, cliV2, "events", "list-rules"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+		t.Errorf("listing rules: %v", err)
+	}
 
 	// Removing the user's permission takes effect at once; deleting the
 	// key ends it.

@@ -387,8 +387,8 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// protocol router from what each request says (X-Amz-Target, the
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
-		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
 		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),

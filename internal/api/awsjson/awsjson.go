@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -54,6 +55,12 @@ type Service struct {
 	// ContentType of responses: application/x-amz-json-1.1 (the default)
 	// or application/x-amz-json-1.0 (SQS, Kinesis, DynamoDB).
 	ContentType string
+	// Authorizer, when set, is asked before every operation whether the
+	// caller may perform "<SigningName>:<operation>" on Resources(op,
+	// body) (nil Resources or none returned: the account, "*"). Services
+	// that authorize inside their operations leave it nil.
+	Authorizer authz.Authorizer
+	Resources  func(op string, body []byte) []string
 }
 
 // Options wires a Router.
@@ -126,6 +133,18 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
 		return
+	}
+	if svc.Authorizer != nil {
+		var resources []string
+		if svc.Resources != nil {
+			resources = svc.Resources(opName, body)
+		}
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if err := svc.Authorizer.Authorize(r.Context(), caller, authz.Request{Action: svc.SigningName + ":" + opName, Resources: resources,
+			Context: map[string][]string{"aws:SourceIp": {ip}}}); err != nil {
+			writeError(w, errorOf(err))
+			return
+		}
 	}
 	out, err := op(authz.WithCaller(r.Context(), caller), body)
 	if err != nil {
