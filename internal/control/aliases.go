@@ -230,7 +230,7 @@ func (s *Service) DeleteAlias(ctx context.Context, ref, name string) error {
 	if err := s.aliases.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting alias %s: %w", name, err)
 	}
-	return nil
+	return s.dropPolicy(ctx, r.name+"."+name)
 }
 
 func (s *Service) listAliases(ctx context.Context, function string) ([]Alias, error) {

@@ -55,6 +55,9 @@ type Options struct {
 	// ("<name>.<qualifier>"); Settings account-wide records.
 	Provisioned Records
 	Settings    Records
+	// Policies holds resource-based policies ("<name>" and
+	// "<name>.<qualifier>"); optional: without it AddPermission fails.
+	Policies Records
 	// AccountConcurrency is the account's concurrency limit (default 1000).
 	AccountConcurrency int
 	Runtimes           Runtimes // optional: nil accepts every runtime of the catalogue
@@ -74,6 +77,7 @@ type Service struct {
 	eventConfigs Records
 	provisioned  Records
 	settings     Records
+	policies     Records
 
 	accountConcurrency int
 	runtimes           Runtimes
@@ -98,7 +102,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.
@@ -536,7 +540,14 @@ func (s *Service) Delete(ctx context.Context, ref, qualifier string) error {
 	if err := s.dropReservation(ctx, r.name); err != nil {
 		return err
 	}
-	for _, t := range []Records{s.versions, s.aliases, s.eventConfigs, s.provisioned} {
+	tables := []Records{s.versions, s.aliases, s.eventConfigs, s.provisioned}
+	if s.policies != nil {
+		tables = append(tables, s.policies)
+		if err := s.policies.Delete(ctx, r.name, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("deleting the policy of function %s: %w", r.name, err)
+		}
+	}
+	for _, t := range tables {
 		keys, err := t.Keys(ctx, r.name+".")
 		if err != nil {
 			return fmt.Errorf("deleting function %s: %w", r.name, err)

@@ -204,7 +204,7 @@ func (s *Service) deleteVersion(ctx context.Context, name, version string) error
 	if err := s.versions.Delete(ctx, versionKey(name, version), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting version %s of %s: %w", version, name, err)
 	}
-	return nil
+	return s.dropPolicy(ctx, name+"."+version)
 }
 
 // byVersion orders $LATEST first, then versions by number.
