@@ -314,7 +314,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"gust/internal/apierror"
 	"gust/internal/store"
@@ -340,20 +341,37 @@ func RenderPolicy(p Policy) string {
 	return `{"Version":"2012-10-17","Id":"default","Statement":[` + strings.Join(parts, ",") + `]}`
 }
 
-// GrantsPublicURL reports whether statements let anyone invoke a function
-// URL whose AuthType is NONE, as AWS documents it: a statement allowing
-// principal "*" the action lambda:InvokeFunctionUrl (or lambda:*, or *),
-// whose FunctionUrlAuthType condition, if any, is NONE.
-func GrantsPublicURL(statements []Statement) bool {
+// invokeActionCutover is when AWS began to require, for URLs created from
+// then on, lambda:InvokeFunction beside lambda:InvokeFunctionUrl.
+var invokeActionCutover = time.Date(2025, time.October, 1, 0, 0, 0, 0, time.UTC)
+
+// AllowsPublicURL reports whether the policy of function name (and
+// qualifier) lets anyone invoke its URL whose AuthType is NONE, as AWS
+// documents it: a statement allowing principal "*" lambda:InvokeFunctionUrl
+// (with FunctionUrlAuthType NONE, or no such condition), and, for URLs
+// created from October 2025 on, one allowing it lambda:InvokeFunction.
+func (s *Service) AllowsPublicURL(ctx context.Context, name, qualifier string, created time.Time) (bool, error) {
+	statements, err := s.PolicyOf(ctx, name, qualifier)
+	if err != nil {
+		return false, err
+	}
+	if !grantsPublic(statements, "lambda:InvokeFunctionUrl") {
+		return false, nil
+	}
+	return created.Before(invokeActionCutover) || grantsPublic(statements, "lambda:InvokeFunction"), nil
+}
+
+// grantsPublic reports whether a statement allows anyone action through a
+// function URL of AuthType NONE.
+func grantsPublic(statements []Statement, action string) bool {
 	for _, st := range statements {
-		if st.Principal != "*" || st.SourceArn != "" || st.SourceAccount != "" || st.PrincipalOrgID != "" {
+		if st.Principal != "*" || st.SourceArn != "" || st.SourceAccount != "" || st.PrincipalOrgID != "" || st.EventSourceToken != "" {
 			continue
 		}
 		if st.FunctionUrlAuthType != "" && st.FunctionUrlAuthType != "NONE" {
 			continue
 		}
-		switch st.Action {
-		case "lambda:InvokeFunctionUrl", "lambda:*", "*":
+		if st.Action == action || st.Action == "lambda:*" || st.Action == "*" {
 			return true
 		}
 	}
