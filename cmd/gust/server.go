@@ -198,7 +198,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -296,7 +296,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
@@ -316,7 +316,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
