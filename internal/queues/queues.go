@@ -41,7 +41,6 @@ type Service struct {
 	open map[string]*openQueue // by stream name
 
 	tasks taskList
-
 }
 
 // New returns a Service.
