@@ -26,7 +26,9 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	sqsapi "gust/internal/api/sqs"
 	"gust/internal/async"
+	"gust/internal/authz"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -38,6 +40,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -315,6 +318,20 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -340,8 +357,9 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		sqsAPI.JSON(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log}, sqsAPI.Query())
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
