@@ -27,6 +27,7 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	sqsapi "gust/internal/api/sqs"
 	stsapi "gust/internal/api/sts"
 	"gust/internal/apierror"
 	"gust/internal/async"
@@ -43,6 +44,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -211,7 +213,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -264,7 +266,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	defer meter.Close() // after the environments: their last invocations are metered
 
-	isolated, err := sandbox.Choose(cfg.Isolation, log)
+	isolated, err := chooseBackend(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
@@ -280,10 +282,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
+	var attachments []sandbox.Attachment // what every environment gets beyond its sandbox
 	switch {
-	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundNone && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
-	case cfg.Outbound == insideapi.OutboundFull && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundFull && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound full is not isolated with the process backend: functions share the host's network, its own services included")
 	case cfg.Outbound == insideapi.OutboundFull:
 		cidr, err := netip.ParsePrefix(cfg.EgressCIDR)
@@ -299,13 +302,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Warn("closing egress", "err", err)
 			}
 		}()
-		isolated = egress.NewBackend(isolated, gateway)
+		attachments = append(attachments, egress.NewAttachment(gateway))
 	}
-	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	inside := insideapi.Options{Isolation: isolated.Isolation(), Credentials: fnCreds, Logger: log}
 	if cfg.Outbound != insideapi.OutboundNone { // gust, and full = gust + the network
 		inside.Handler, inside.Endpoint = apiHandler, endpoint
 	}
-	backend := insideapi.NewBackend(inside)
+	fnAPI := insideapi.New(inside)
+	attachments = append(attachments, fnAPI.Attachments()...)
 	logStore := logstore.New(st)
 	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
 	defer logWriter.Close() // after the environments: their last lines are stored
@@ -321,11 +325,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
 	var pools envs.PoolOptions
-	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
+	if _, ok := isolated.(sandbox.Pooler); cfg.PoolMin > 0 && ok {
 		pools = envs.PoolOptions{Dir: poolDir, Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
 	}
 	environments := envs.NewManager(envs.Options{
-		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		Backend: isolated, Attachments: attachments, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
 		Pool:      pools,
 	})
@@ -334,7 +338,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 		CheckRole: func(ctx context.Context, role string) error {
 			err := identity.CheckExecutionRole(ctx, role)
@@ -353,7 +357,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: backend.FunctionEnv})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
@@ -363,8 +367,21 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	authorizer = identity
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -389,10 +406,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		sqsAPI.JSON(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
 		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
 		stsapi.New(stsapi.Options{IAM: identity}).Service(),
+		sqsAPI.Query(),
 	)
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
@@ -403,7 +422,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// The host form of function URLs is matched before any API route.
 	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
+	log.Info("gust server ready", "endpoint", endpoint, "isolation", isolated.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
 	served := make(chan error, 1)

@@ -1,13 +1,14 @@
 // Package insideapi lets functions call Gust, as Lambda functions call AWS
 // with their execution role's credentials.
 //
-// Backend wraps a sandbox backend: each environment gets its function's
-// execution-role credentials (temporary, issued by package iam through
-// Options.Credentials) and AWS_ENDPOINT_URL in its environment, and, when the
-// sandbox can listen inside the environment's own network namespace
-// (sandbox.InsideListener), Gust's HTTP handler is served there, at an
-// address only that environment sees. No veth pair, route or NAT is
-// involved: a namespace still has only its loopback interface.
+// API gives each function its execution role's temporary credentials
+// (issued by package iam through Options.Credentials) and AWS_ENDPOINT_URL in its environment
+// (FunctionEnv) and, when the sandbox backend's Isolation says environments
+// have a network of their own, a sandbox.Attachment that serves Gust's HTTP
+// handler inside each one (through the instance's own
+// sandbox.InsideListener), at an address only that environment sees. No
+// veth pair, route or NAT is involved: a namespace still has only its
+// loopback interface.
 //
 // It does not give functions a path to anything but Gust (package egress
 // does, for --outbound full, alongside this package's endpoint), and it
