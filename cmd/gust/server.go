@@ -381,7 +381,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer queueService.Close()
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
