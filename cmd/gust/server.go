@@ -23,10 +23,14 @@ import (
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
 	"gust/internal/api/front"
+	iamapi "gust/internal/api/iam"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
 	"gust/internal/api/sns"
+	sqsapi "gust/internal/api/sqs"
+	stsapi "gust/internal/api/sts"
+	"gust/internal/apierror"
 	"gust/internal/async"
 	"gust/internal/authz"
 	"gust/internal/buses"
@@ -38,9 +42,11 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -82,6 +88,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
+	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -103,6 +110,13 @@ func serverCommand() *cobra.Command {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
 	}
 	return def
 }
@@ -202,7 +216,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -211,6 +225,34 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("caching table %s: %w", name, err)
 		}
 	}
+	// IAM and STS: the account's users, roles, policies and sessions, and
+	// the evaluator every service asks (authorizer, below). Functions'
+	// credentials are sessions of their execution roles.
+	iamTables, err := iam.OpenTables(ctx, st)
+	if err != nil {
+		return err
+	}
+	var ctl *control.Service
+	identity, err := iam.New(ctx, iam.Options{
+		Tables: iamTables, AccountID: cfg.AccountID, Region: cfg.Region, RootAccessKeyID: creds.AccessKeyID,
+		Secret: creds.SecretAccessKey, AnyRole: cfg.AnyRole, Logger: log,
+		Functions: func(ctx context.Context, name string) (bool, error) {
+			_, err := ctl.Get(ctx, name, "")
+			var e *apierror.Error
+			if errors.As(err, &e) && e.Status() == http.StatusNotFound {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("starting IAM: %w", err)
+	}
+	fnCreds := func(ctx context.Context, function, role string) (insideapi.Pair, error) {
+		c, err := identity.FunctionCredentials(ctx, function, role)
+		return insideapi.Pair{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, err
+	}
+
 	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
@@ -243,7 +285,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
-	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
 	var attachments []sandbox.Attachment // what every environment gets beyond its sandbox
 	switch {
 	case cfg.Outbound == insideapi.OutboundNone && !isolated.Isolation().OwnNetwork:
@@ -298,10 +339,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
-	ctl := control.New(control.Options{
+	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
+		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		CheckRole: func(ctx context.Context, role string) error {
+			err := identity.CheckExecutionRole(ctx, role)
+			var re *iam.RoleError
+			if errors.As(err, &re) {
+				return apierror.InvalidParameter("%s", re.Message)
+			}
+			return err
+		}})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
@@ -312,6 +361,26 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:  log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
+	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
+	if err != nil {
+		return fmt.Errorf("opening table ruleticks: %w", err)
+	}
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	authorizer = identity
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	// SNS: topics and subscriptions in KV, publishes in durable queues
 	// delivered by topicService.Run, notifications signed with a stored key.
 	topicTable, err := st.Table(ctx, "topics")
@@ -331,7 +400,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	topicService := topics.New(topics.Options{
-		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, BaseURL: endpoint,
+		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, Queues: queueService, BaseURL: endpoint,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
 	// EventBridge buses: custom buses in KV, PutEvents into a durable
@@ -350,20 +419,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	busService := buses.New(buses.Options{
-		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Topics: topicService,
+		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Queues: queueService, Topics: topicService,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
-
-	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
-	if err != nil {
-		return fmt.Errorf("opening table ruleticks: %w", err)
-	}
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
-	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -372,6 +434,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
 		URLs:            urlStore,
+		Authorizer:      authorizer,
 		Logger:          log,
 	})
 
@@ -385,10 +448,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// protocol router from what each request says (X-Amz-Target, the
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
-		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Buses: busService, Authorizer: authorizer, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Buses: busService, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		sqsAPI.JSON(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
+		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
+		stsapi.New(stsapi.Options{IAM: identity}).Service(),
+		sqsAPI.Query(),
 		snsAPI.Service(),
 	)
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: snsAPI.Public(mux)})

@@ -39,8 +39,8 @@ type Options struct {
 	Rules *Store
 	// Claims holds each rule's last fired tick; it must be the same table
 	// on every node (not a cache: claims are compare-and-swap).
-	Claims    Table
-	Invoker   Invoker
+	Claims  Table
+	Invoker Invoker
 	// Router, when set, delivers fired events instead of Invoker (which
 	// then reaches Lambda targets only).
 	Router    Router

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -29,12 +30,13 @@ type Options struct {
 	Rules     *rules.Store
 	Scheduler Scheduler
 	// Buses keeps custom buses, accepts PutEvents and routes events.
-	Buses      *buses.Service
-	Authorizer authz.Authorizer
-	Region     string
-	AccountID  string
+	Buses     *buses.Service
+	Region    string
+	AccountID string
 	// Now defaults to time.Now; it stamps rule creation and changes.
 	Now func() time.Time
+	// Authorizer decides what callers may do; nil allows everything.
+	Authorizer authz.Authorizer
 }
 
 // API is the EventBridge API.
@@ -46,9 +48,6 @@ type API struct {
 func New(o Options) *API {
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Authorizer == nil {
-		o.Authorizer = authz.Everyone{}
 	}
 	return &API{o: o}
 }
@@ -75,15 +74,63 @@ func (a *API) bus(ctx context.Context, nameOrARN string) (string, error) {
 
 var busNamePattern = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]{1,256}$`)
 
-// authorize asks whether the caller may perform action on resources.
-func (a *API) authorize(ctx context.Context, action string, resources ...string) error {
-	caller, _ := authz.CallerFrom(ctx)
-	return a.o.Authorizer.Authorize(ctx, caller, authz.Request{Action: "events:" + action, Resources: resources})
-}
-
 func (a *API) ruleError(err error, bus, name string) error {
 	if errors.Is(err, rules.ErrNotFound) {
 		return apierror.NotFound("Rule %s does not exist on EventBus %s.", name, bus)
 	}
 	return err
+}
+
+// resources is what an operation acts on, as IAM sees it: the rule
+// (arn:aws:events:<region>:<account>:rule/[<bus>/]<name>), the event bus,
+// the tagged resource, or every bus PutEvents writes to; none for
+// operations on the account (ListRules, ListEventBuses, TestEventPattern).
+func (a *API) resources(op string, body []byte) []string {
+	var in struct {
+		Name, Rule, EventBusName, ResourceARN string
+		Entries                               []struct{ EventBusName string }
+	}
+	if json.Unmarshal(body, &in) != nil {
+		return nil
+	}
+	bus := busOf(in.EventBusName)
+	switch op {
+	case "CreateEventBus", "DeleteEventBus", "DescribeEventBus":
+		return []string{a.o.Buses.BusARN(busOf(in.Name))}
+	case "PutEvents":
+		var out []string
+		for _, e := range in.Entries {
+			out = append(out, a.o.Buses.BusARN(busOf(e.EventBusName)))
+		}
+		return out
+	case "TagResource", "UntagResource", "ListTagsForResource":
+		if in.ResourceARN == "" {
+			return nil
+		}
+		return []string{in.ResourceARN}
+	case "ListRules", "ListEventBuses", "TestEventPattern":
+		return nil
+	}
+	name := in.Name
+	if name == "" {
+		name = in.Rule
+	}
+	if name == "" {
+		return nil
+	}
+	return []string{a.o.Buses.RuleARN(bus, name)}
+}
+
+// busOf is the bus an EventBusName parameter names: its name (an ARN's
+// last part), "default" when empty.
+func busOf(nameOrARN string) string {
+	if nameOrARN == "" {
+		return rules.DefaultBus
+	}
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		if _, name, ok := strings.Cut(nameOrARN, ":event-bus/"); ok {
+			return name
+		}
+	}
+	return nameOrARN
 }

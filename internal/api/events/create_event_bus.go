@@ -25,9 +25,6 @@ func (a *API) createEventBus(ctx context.Context, in *createEventBusInput) (*cre
 	if len(in.Description) > 512 {
 		return nil, apierror.Validation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 512")
 	}
-	if err := a.authorize(ctx, "CreateEventBus", a.o.Buses.BusARN(in.Name)); err != nil {
-		return nil, err
-	}
 	arn, err := a.o.Buses.CreateBus(ctx, in.Name, in.Description, tagsIn(in.Tags))
 	if err != nil {
 		return nil, err

@@ -7,9 +7,6 @@ type busNameInput struct {
 }
 
 func (a *API) deleteEventBus(ctx context.Context, in *busNameInput) (*empty, error) {
-	if err := a.authorize(ctx, "DeleteEventBus", a.o.Buses.BusARN(in.Name)); err != nil {
-		return nil, err
-	}
 	if err := a.o.Buses.DeleteBus(ctx, in.Name); err != nil {
 		return nil, err
 	}

@@ -22,9 +22,6 @@ func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "DeleteRule", a.o.Buses.RuleARN(bus, in.Name)); err != nil {
-		return nil, err
-	}
 	r, err := a.o.Rules.Get(ctx, bus, in.Name)
 	if err != nil {
 		if err := a.ruleError(err, bus, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {

@@ -32,9 +32,6 @@ func (a *API) describeEventBus(ctx context.Context, in *busNameInput) (*busShape
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "DescribeEventBus", a.o.Buses.BusARN(name)); err != nil {
-		return nil, err
-	}
 	b, err := a.o.Buses.DescribeBus(ctx, name)
 	if err != nil {
 		return nil, err

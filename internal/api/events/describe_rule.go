@@ -28,9 +28,6 @@ func (a *API) describeRule(ctx context.Context, in *ruleNameInput) (*ruleShape, 
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "DescribeRule", a.o.Buses.RuleARN(bus, in.Name)); err != nil {
-		return nil, err
-	}
 	r, err := a.o.Rules.Get(ctx, bus, in.Name)
 	if err != nil {
 		return nil, a.ruleError(err, bus, in.Name)

@@ -24,9 +24,6 @@ func (a *API) listRules(ctx context.Context, in *listRulesInput) (*listRulesOutp
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "ListRules"); err != nil {
-		return nil, err
-	}
 	if in.Limit < 0 || in.Limit > 100 {
 		return nil, apierror.Validation("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100", in.Limit)
 	}

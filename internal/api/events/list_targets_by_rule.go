@@ -22,9 +22,6 @@ func (a *API) listTargetsByRule(ctx context.Context, in *listTargetsInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "ListTargetsByRule", a.o.Buses.RuleARN(bus, in.Rule)); err != nil {
-		return nil, err
-	}
 	r, err := a.o.Rules.Get(ctx, bus, in.Rule)
 	if err != nil {
 		return nil, a.ruleError(err, bus, in.Rule)

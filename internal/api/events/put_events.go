@@ -39,13 +39,6 @@ func (a *API) putEvents(ctx context.Context, in *putEventsInput) (*putEventsOutp
 			t := time.UnixMilli(int64(*e.Time * 1000)).UTC()
 			entries[i].Time = &t
 		}
-		bus := e.EventBusName
-		if bus == "" {
-			bus = "default"
-		}
-		if err := a.authorize(ctx, "PutEvents", a.busARN(bus)); err != nil {
-			return nil, err
-		}
 	}
 	results, err := a.o.Buses.PutEvents(ctx, entries)
 	if err != nil {
@@ -59,12 +52,4 @@ func (a *API) putEvents(ctx context.Context, in *putEventsInput) (*putEventsOutp
 		out.Entries = append(out.Entries, putEventsResultEntry{EventId: r.EventID, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage})
 	}
 	return out, nil
-}
-
-// busARN is the ARN a bus name or ARN stands for.
-func (a *API) busARN(nameOrARN string) string {
-	if len(nameOrARN) > 4 && nameOrARN[:4] == "arn:" {
-		return nameOrARN
-	}
-	return a.o.Buses.BusARN(nameOrARN)
 }

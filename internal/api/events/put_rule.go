@@ -35,9 +35,6 @@ func (a *API) putRule(ctx context.Context, in *putRuleInput) (*putRuleOutput, er
 		return nil, err
 	}
 	arn := a.o.Buses.RuleARN(bus, in.Name)
-	if err := a.authorize(ctx, "PutRule", arn); err != nil {
-		return nil, err
-	}
 	if in.ScheduleExpression == "" && in.EventPattern == "" {
 		return nil, apierror.Validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
 	}

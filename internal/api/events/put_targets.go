@@ -31,9 +31,6 @@ func (a *API) putTargets(ctx context.Context, in *putTargetsInput) (*targetsResu
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, "PutTargets", a.o.Buses.RuleARN(bus, in.Rule)); err != nil {
-		return nil, err
-	}
 	if len(in.Targets) == 0 || len(in.Targets) > 10 {
 		return nil, apierror.Validation("1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10")
 	}

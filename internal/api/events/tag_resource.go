@@ -15,9 +15,6 @@ type tagResourceInput struct {
 }
 
 func (a *API) tagResource(ctx context.Context, in *tagResourceInput) (*empty, error) {
-	if err := a.authorize(ctx, "TagResource", in.ResourceARN); err != nil {
-		return nil, err
-	}
 	tags := tagsIn(in.Tags)
 	if err := buses.CheckTags(tags); err != nil {
 		return nil, err
