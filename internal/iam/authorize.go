@@ -20,9 +20,6 @@ type identity struct {
 	policies              []*policy.Policy
 }
 
-// principalPolicies is a cached identity.
-type principalPolicies = identity
-
 // Authorize implements authz.Authorizer: root may do everything; users and
 // role sessions what their policies allow.
 func (s *Service) Authorize(ctx context.Context, caller sigv4.Principal, req authz.Request) error {
