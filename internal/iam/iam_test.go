@@ -11,6 +11,7 @@ import (
 
 	"gust/internal/api/sigv4"
 	"gust/internal/authz"
+	"gust/internal/gusttest"
 	"gust/internal/store"
 )
 
@@ -55,18 +56,6 @@ func (f *fixture) principal(t *testing.T, c Credentials) sigv4.Principal {
 	return sigv4.Principal{AccessKeyID: c.AccessKeyID, SessionToken: c.SessionToken}
 }
 
-// eventually polls: the cache follows the store through its watch.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestFunctionSessions(t *testing.T) {
 	f := newFixture(t, false)
 	ctx := context.Background()
@@ -104,7 +93,7 @@ func TestFunctionSessions(t *testing.T) {
 	if err := f.s.PutRolePolicy(ctx, "r", "deny", `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"lambda:*","Resource":"*"}}`); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the deny", func() bool { return errors.As(f.s.Authorize(ctx, p, target), &d) && d.Explicit })
+	gusttest.WaitFor(t, 5*time.Second, "the deny", func() bool { return errors.As(f.s.Authorize(ctx, p, target), &d) && d.Explicit })
 	if !strings.HasSuffix(d.Error(), "with an explicit deny in an identity-based policy") {
 		t.Errorf("explicit deny message: %v", d)
 	}
@@ -216,7 +205,7 @@ func TestUsersKeysAndManagedPolicies(t *testing.T) {
 	if err := f.s.AttachUserPolicy(ctx, "ana", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the attached policy", func() bool { return f.s.Authorize(ctx, p, read) == nil })
+	gusttest.WaitFor(t, 5*time.Second, "the attached policy", func() bool { return f.s.Authorize(ctx, p, read) == nil })
 	if err := f.s.Authorize(ctx, p, authz.Request{Action: "lambda:DeleteFunction"}); err == nil {
 		t.Error("read-only user may delete")
 	}
