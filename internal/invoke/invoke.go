@@ -16,6 +16,7 @@ import (
 	"gust/internal/apierror"
 	"gust/internal/control"
 	"gust/internal/envs"
+	"gust/internal/ids"
 )
 
 // Request is one Invoke call.
@@ -105,8 +106,9 @@ type Options struct {
 	Envs      Environments
 	Async     Enqueuer // optional: without it Event invocations are refused
 	// FunctionEnv, when set, gives the platform variables of a function's
-	// environments (credentials, AWS_ENDPOINT_URL).
-	FunctionEnv func(function string) []string
+	// environments (its role's credentials, AWS_ENDPOINT_URL) and when
+	// those credentials expire.
+	FunctionEnv func(ctx context.Context, function, role string) ([]string, time.Time, error)
 	Region      string
 	Logger      *slog.Logger
 	// MaxConcurrency is the account's concurrency limit (default 1000).
@@ -119,7 +121,7 @@ type Service struct {
 	code      CodePaths
 	envs      Environments
 	async     Enqueuer
-	fnEnv     func(function string) []string
+	fnEnv     func(ctx context.Context, function, role string) ([]string, time.Time, error)
 	region    string
 	log       *slog.Logger
 	observer  Observer
@@ -148,7 +150,7 @@ const (
 // it (DryRun).
 func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if req.RequestID == "" {
-		req.RequestID = NewRequestID()
+		req.RequestID = ids.New()
 	}
 	switch req.InvocationType {
 	case "", "RequestResponse", "DryRun", "Event":
@@ -240,24 +242,28 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 		return envs.Config{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
 	}
 	var platform []string
+	var expires time.Time
 	if s.fnEnv != nil {
-		platform = s.fnEnv(f.Name)
+		if platform, expires, err = s.fnEnv(ctx, f.Name, f.Role); err != nil {
+			return envs.Config{}, err
+		}
 	}
 	return envs.Config{
-		Platform:   platform,
-		Function:   f.Name,
-		Version:    f.Version,
-		RevisionID: f.RevisionID,
-		ARN:        s.functions.FunctionARN(f.Name),
-		Runtime:    f.Runtime,
-		Handler:    f.Handler,
-		MemoryMB:   f.MemorySize,
-		TmpMB:      f.EphemeralStorage,
-		Timeout:    time.Duration(f.Timeout) * time.Second,
-		CodeDir:    dir,
-		Region:     s.region,
-		LogGroup:   f.Logging.LogGroup,
-		Variables:  f.Environment,
+		Platform:          platform,
+		CredentialsExpire: expires,
+		Function:          f.Name,
+		Version:           f.Version,
+		RevisionID:        f.RevisionID,
+		ARN:               s.functions.FunctionARN(f.Name),
+		Runtime:           f.Runtime,
+		Handler:           f.Handler,
+		MemoryMB:          f.MemorySize,
+		TmpMB:             f.EphemeralStorage,
+		Timeout:           time.Duration(f.Timeout) * time.Second,
+		CodeDir:           dir,
+		Region:            s.region,
+		LogGroup:          f.Logging.LogGroup,
+		Variables:         f.Environment,
 
 		LogFormat:           f.Logging.LogFormat,
 		ApplicationLogLevel: f.Logging.ApplicationLogLevel,
@@ -313,10 +319,3 @@ func (s *Service) observe(r Record) {
 	}
 }
 
-// NewRequestID is a fresh request id in Lambda's UUID form, for callers
-// (event sources) that have none of their own.
-func NewRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}

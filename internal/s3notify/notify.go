@@ -2,8 +2,6 @@ package s3notify
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"gust/internal/ids"
 	"gust/internal/invoke"
 	"gust/internal/objects"
 	"gust/internal/store"
@@ -70,8 +69,7 @@ func (n *Notifier) Pending(ctx context.Context, e objects.Event) error {
 	if err != nil {
 		return fmt.Errorf("encoding event: %w", err)
 	}
-	sum := sha256.Sum256([]byte(e.Name + "\x00" + e.Bucket + "\x00" + e.Key + "\x00" + e.Sequencer))
-	return n.o.Queue.Publish(ctx, hex.EncodeToString(sum[:16]), b)
+	return n.o.Queue.Publish(ctx, ids.Of(e.Name, e.Bucket, e.Key, e.Sequencer), b)
 }
 
 // Run delivers events until ctx ends.
