@@ -64,11 +64,11 @@ type Options struct {
 	Code               CodeStore
 	Warmer             CodeWarmer // optional
 	// S3 reads Code.S3Bucket/S3Key packages; nil refuses them.
-	S3                 CodeObjects
-	Region             string
-	AccountID          string
-	Logger             *slog.Logger
-	Now                func() time.Time // nil = time.Now
+	S3        CodeObjects
+	Region    string
+	AccountID string
+	Logger    *slog.Logger
+	Now       func() time.Time // nil = time.Now
 	// CheckRole, when set, is asked whether Lambda may assume a function's
 	// execution role (package iam: the role exists and trusts
 	// lambda.amazonaws.com); its error is the answer to the request.

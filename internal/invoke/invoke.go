@@ -318,4 +318,3 @@ func (s *Service) observe(r Record) {
 		s.observer.Observe(r)
 	}
 }
-
