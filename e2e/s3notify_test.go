@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"gust/internal/gusttest"
@@ -167,6 +168,65 @@ func TestS3Notifications(t *testing.T) {
 	}
 	if o := removed["s3"].(map[string]any)["object"].(map[string]any); removed["eventName"] != "ObjectRemoved:Delete" || o["size"] != nil || o["sequencer"] == nil {
 		t.Errorf("removal record = %v", removed)
+	}
+
+	// Queue configurations: SQS gets S3's s3:TestEvent when the
+	// configuration is put, then the records.
+	q := sqs.New(sqs.Options{Region: gusttest.Region, BaseEndpoint: aws.String(srv.Endpoint), RetryMaxAttempts: 1,
+		Credentials: credentialsFor()})
+	qu, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("s3-events")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receive := func() map[string]any {
+		t.Helper()
+		for range 20 {
+			out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: qu.QueueUrl, WaitTimeSeconds: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range out.Messages {
+				_, _ = q.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: qu.QueueUrl, ReceiptHandle: m.ReceiptHandle})
+				var v map[string]any
+				if err := json.Unmarshal([]byte(*m.Body), &v); err != nil {
+					t.Fatalf("SQS body is not JSON: %s", *m.Body)
+				}
+				return v
+			}
+		}
+		t.Fatal("no message on the queue")
+		return nil
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("queued")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("queued"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{
+			{Id: aws.String("to-sqs"), QueueArn: aws.String("arn:aws:sqs:us-east-1:000000000000:s3-events"), Events: []s3types.Event{"s3:ObjectCreated:*"}},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if test := receive(); test["Event"] != "s3:TestEvent" || test["Bucket"] != "queued" || test["Service"] != "Amazon S3" {
+		t.Errorf("test event = %v", test)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("queued"), Key: aws.String("q.txt"), Body: strings.NewReader("q")}); err != nil {
+		t.Fatal(err)
+	}
+	recs := receive()["Records"].([]any)
+	if r := recs[0].(map[string]any); r["eventName"] != "ObjectCreated:Put" || r["s3"].(map[string]any)["configurationId"] != "to-sqs" {
+		t.Errorf("SQS record = %v", r)
+	}
+	_, err = c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("queued"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{
+			{QueueArn: aws.String("arn:aws:sqs:us-east-1:000000000000:no-such-queue"), Events: []s3types.Event{"s3:ObjectCreated:*"}},
+		}},
+	})
+	if apiErrorCode(err) != "InvalidArgument" {
+		t.Errorf("a queue that does not exist: %v", err)
 	}
 
 	// Configurations are checked: an unknown event type is refused.

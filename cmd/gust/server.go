@@ -424,6 +424,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, Queues: queueService, BaseURL: endpoint,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
+	s3Notifier.BindDestinations(queueService, topicService)
 	// EventBridge buses: custom buses in KV, PutEvents into a durable
 	// queue that busService.Run matches against rules and delivers.
 	ruleStore := &rules.Store{Table: tables["rules"]}

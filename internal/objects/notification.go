@@ -20,6 +20,12 @@ type Event struct {
 	Origin    Origin    `json:"origin"`
 }
 
+// Tester is a Notifier that can check destinations with S3's
+// s3:TestEvent before a configuration is stored.
+type Tester interface {
+	Test(ctx context.Context, bucket string, n Notification, requestID string) error
+}
+
 // Notification is a bucket's notification configuration.
 type Notification struct {
 	Lambda []NotificationTarget `json:"lambda,omitempty"`
@@ -60,7 +66,7 @@ var notificationEvents = map[string]bool{
 // PutNotification replaces a bucket's notification configuration after
 // checking it: known event types, one prefix and one suffix rule at most,
 // ARNs of the right service, no two configurations overlapping.
-func (s *Service) PutNotification(ctx context.Context, bucket string, n Notification) error {
+func (s *Service) PutNotification(ctx context.Context, bucket string, n Notification, origin Origin) error {
 	all := map[string][]NotificationTarget{"lambda": n.Lambda, "sqs": n.Queue, "sns": n.Topic}
 	seenID := map[string]bool{}
 	var flat []NotificationTarget
@@ -93,6 +99,15 @@ func (s *Service) PutNotification(ctx context.Context, bucket string, n Notifica
 			if overlaps(flat[i], flat[j]) {
 				return invalidArgument("Configurations overlap. Configurations on the same bucket cannot share a common event type.")
 			}
+		}
+	}
+	if _, _, err := s.bucket(ctx, bucket); err != nil {
+		return err
+	}
+	if tester, ok := s.o.Notifier.(Tester); ok {
+		if err := tester.Test(ctx, bucket, n, origin.RequestID); err != nil {
+			s.o.Logger.Info("notification destination refused the test event", "bucket", bucket, "err", err)
+			return invalidArgument("Unable to validate the following destination configurations")
 		}
 	}
 	return s.updateBucket(ctx, bucket, func(b *Bucket) error {

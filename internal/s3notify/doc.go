@@ -13,6 +13,8 @@
 // (the server died between recording it and committing) is dropped once it
 // is older than a grace period.
 //
-// It does not deliver to SQS queues or SNS topics (those configurations are
-// stored but not acted on until those services exist), nor to EventBridge.
+// QueueConfigurations and TopicConfigurations are delivered the same way
+// to SQS (the record document as the message body) and SNS (subject
+// "Amazon S3 Notification"); putting such a configuration sends them S3's
+// s3:TestEvent first. It does not deliver to EventBridge.
 package s3notify

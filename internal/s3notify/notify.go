@@ -13,7 +13,9 @@ import (
 	"gust/internal/ids"
 	"gust/internal/invoke"
 	"gust/internal/objects"
+	"gust/internal/queues"
 	"gust/internal/store"
+	"gust/internal/topics"
 )
 
 // Queue is the durable queue events wait in (package store).
@@ -34,11 +36,25 @@ type Invoker interface {
 	Invoke(ctx context.Context, r invoke.Request) (invoke.Response, error)
 }
 
+// Queues sends to SQS queues (package queues).
+type Queues interface {
+	SendToARN(ctx context.Context, queueARN string, m queues.Message) (string, error)
+}
+
+// Topics publishes to SNS topics (package topics).
+type Topics interface {
+	Publish(ctx context.Context, topicARN string, p topics.Publication) (topics.Published, error)
+}
+
 // Options configures a Notifier.
 type Options struct {
 	Queue   Queue
 	Objects Objects // may be bound after New, before Run
 	Invoker Invoker
+	// Queues and Topics deliver QueueConfigurations and
+	// TopicConfigurations; nil leaves those configurations unserved.
+	Queues Queues
+	Topics Topics
 	Region  string
 	Logger  *slog.Logger
 	// Grace is how long an event waits for its write to commit; zero
@@ -59,6 +75,10 @@ func New(o Options) *Notifier {
 	}
 	return &Notifier{o: o}
 }
+
+// BindDestinations sets the queue and topic services, which are built
+// after the object service; call it before serving.
+func (n *Notifier) BindDestinations(q Queues, t Topics) { n.o.Queues, n.o.Topics = q, t }
 
 // BindObjects sets the object service, which itself needs the Notifier.
 func (n *Notifier) BindObjects(o Objects) { n.o.Objects = o }
@@ -102,7 +122,22 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 		_ = d.Ack() // no bucket, no configuration: nobody to tell
 		return
 	}
+	type send struct {
+		target objects.NotificationTarget
+		to     func(context.Context, string, []byte) error
+	}
+	var sends []send
 	for _, t := range b.Notification.Lambda {
+		sends = append(sends, send{t, n.invoke})
+	}
+	for _, t := range b.Notification.Queue {
+		sends = append(sends, send{t, n.enqueue})
+	}
+	for _, t := range b.Notification.Topic {
+		sends = append(sends, send{t, n.publish})
+	}
+	for _, s := range sends {
+		t := s.target
 		if !t.Matches(e) {
 			continue
 		}
@@ -111,16 +146,60 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 			n.o.Logger.Error("encoding S3 event", "err", err)
 			continue
 		}
-		_, err = n.o.Invoker.Invoke(ctx, invoke.Request{FunctionName: t.ARN, InvocationType: "Event", Payload: payload})
-		if err != nil {
+		if err := s.to(ctx, t.ARN, payload); err != nil {
 			if ctx.Err() != nil || d.Delivered() < 5 {
 				_ = d.Retry(time.Second)
 				return
 			}
-			n.o.Logger.Warn("S3 event not delivered", "function", t.ARN, "bucket", e.Bucket, "key", e.Key, "err", err)
+			n.o.Logger.Warn("S3 event not delivered", "destination", t.ARN, "bucket", e.Bucket, "key", e.Key, "err", err)
 		}
 	}
 	_ = d.Ack()
+}
+
+func (n *Notifier) invoke(ctx context.Context, arn string, payload []byte) error {
+	_, err := n.o.Invoker.Invoke(ctx, invoke.Request{FunctionName: arn, InvocationType: "Event", Payload: payload})
+	return err
+}
+
+func (n *Notifier) enqueue(ctx context.Context, arn string, payload []byte) error {
+	if n.o.Queues == nil {
+		return errors.New("no SQS on this server")
+	}
+	_, err := n.o.Queues.SendToARN(ctx, arn, queues.Message{Body: string(payload)})
+	return err
+}
+
+func (n *Notifier) publish(ctx context.Context, arn string, payload []byte) error {
+	if n.o.Topics == nil {
+		return errors.New("no SNS on this server")
+	}
+	subject := "Amazon S3 Notification"
+	_, err := n.o.Topics.Publish(ctx, arn, topics.Publication{Message: string(payload), Subject: &subject})
+	return err
+}
+
+// Test sends S3's s3:TestEvent to each queue and topic of a configuration
+// being put, as S3 does to validate them; Lambda functions get none.
+func (n *Notifier) Test(ctx context.Context, bucket string, c objects.Notification, requestID string) error {
+	msg, err := json.Marshal(map[string]string{
+		"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		"Bucket": bucket, "RequestId": requestID, "HostId": "gust",
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range c.Queue {
+		if err := n.enqueue(ctx, t.ARN, msg); err != nil {
+			return fmt.Errorf("sending the test event to %s: %w", t.ARN, err)
+		}
+	}
+	for _, t := range c.Topic {
+		if err := n.publish(ctx, t.ARN, msg); err != nil {
+			return fmt.Errorf("sending the test event to %s: %w", t.ARN, err)
+		}
+	}
+	return nil
 }
 
 // committed reports whether e's write is the committed state of its key

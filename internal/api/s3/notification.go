@@ -100,7 +100,7 @@ func putBucketNotification(h *Handler, req *request) error {
 	if n.Topic, err = toTargets(in.Topics, func(t notificationTarget) string { return t.Topic }); err != nil {
 		return err
 	}
-	if err := h.o.Objects.PutNotification(req.ctx, req.bucket, n); err != nil {
+	if err := h.o.Objects.PutNotification(req.ctx, req.bucket, n, req.origin); err != nil {
 		return err
 	}
 	req.w.WriteHeader(http.StatusOK)
