@@ -55,8 +55,8 @@ type Options struct {
 	// TopicConfigurations; nil leaves those configurations unserved.
 	Queues Queues
 	Topics Topics
-	Region  string
-	Logger  *slog.Logger
+	Region string
+	Logger *slog.Logger
 	// Grace is how long an event waits for its write to commit; zero
 	// means a minute.
 	Grace time.Duration
