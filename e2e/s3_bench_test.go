@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -171,4 +172,47 @@ func BenchmarkS3SmallPuts(b *testing.B) {
 
 func credentialsFor() aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(gusttest.AccessKeyID, gusttest.SecretAccessKey, "")
+}
+
+// BenchmarkS3NotifyLatency: from a PUT's response to the start of the
+// function its notification invokes (the Python thumbnailer, warm after
+// the first upload), read from the time the handler records.
+func BenchmarkS3NotifyLatency(b *testing.B) {
+	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--isolation", "process"}})
+	thumbnailerSetupTB(b, srv)
+	ctx := gusttest.Context(b)
+	c := s3ClientTB(srv)
+	var lat latencies
+	for i := 0; i <= b.N; i++ {
+		key := fmt.Sprintf("lat/%d.jpg", i)
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String(key), Body: bytes.NewReader([]byte("x"))}); err != nil {
+			b.Fatal(err)
+		}
+		done := time.Now()
+		var thumb struct{ Started float64 }
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("thumbs"), Key: aws.String(key + ".thumb")})
+			if err == nil {
+				body, _ := io.ReadAll(out.Body)
+				out.Body.Close()
+				if err := json.Unmarshal(body, &thumb); err != nil {
+					b.Fatal(err)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("no derived object for %s", key)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		if i == 0 {
+			continue // the cold start
+		}
+		started := time.Unix(0, int64(thumb.Started*1e9))
+		lat = append(lat, started.Sub(done))
+	}
+	b.ReportMetric(ms(lat.pct(0.50)), "p50-ms")
+	b.ReportMetric(ms(lat.pct(0.99)), "p99-ms")
+	b.ReportMetric(0, "ns/op")
 }

@@ -25,7 +25,9 @@ import (
 // thumbnailerSetup creates the buckets "uploads" and "thumbs", the Python
 // function "thumbnailer" and the notification wiring: created objects
 // ending in .jpg, and removed objects under photos/.
-func thumbnailerSetup(t *testing.T, srv *gusttest.Server) {
+func thumbnailerSetup(t *testing.T, srv *gusttest.Server) { thumbnailerSetupTB(t, srv) }
+
+func thumbnailerSetupTB(t testing.TB, srv *gusttest.Server) {
 	ctx := gusttest.Context(t)
 	c := s3Client(srv, true)
 	for _, b := range []string{"uploads", "thumbs"} {
