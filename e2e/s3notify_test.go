@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -265,5 +267,59 @@ func TestS3NotificationsSurviveCrash(t *testing.T) {
 	var nk *s3types.NoSuchKey
 	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("thumbs"), Key: aws.String("missing")}); !errors.As(err, &nk) {
 		t.Errorf("GetObject of a missing key: %v", err)
+	}
+}
+
+// TestS3CrashMidUpload: a server killed while a PUT streams in leaves no
+// object, not even a partial one, once it is back; the bucket still works.
+func TestS3CrashMidUpload(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
+	ctx := gusttest.Context(t)
+	c := s3Client(srv, true)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("crashy")}); err != nil {
+		t.Fatal(err)
+	}
+	// A 64 MiB unsigned-payload PUT whose body arrives slowly: half of it,
+	// then the server dies.
+	pr, pw := io.Pipe()
+	const size = 64 << 20
+	req, _ := http.NewRequest("PUT", srv.Endpoint+"/crashy/partial.bin", pr)
+	req.ContentLength = size
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	if err := signer.SignHTTP(ctx, aws.Credentials{AccessKeyID: gusttest.AccessKeyID, SecretAccessKey: gusttest.SecretAccessKey}, req, "UNSIGNED-PAYLOAD", "s3", gusttest.Region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+			err = fmt.Errorf("PUT completed with %d", res.StatusCode)
+		}
+		sent <- err
+	}()
+	chunk := make([]byte, 1<<20)
+	for range size / 2 / len(chunk) {
+		if _, err := pw.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Kill()
+	pw.CloseWithError(errors.New("client gone"))
+	if err := <-sent; err == nil {
+		t.Fatal("the PUT succeeded")
+	}
+	srv.Start()
+	c = s3Client(srv, true)
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("crashy"), Key: aws.String("partial.bin")}); apiErrorCode(err) != "NotFound" {
+		t.Errorf("HeadObject after the crash: %v", err)
+	}
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("crashy")})
+	if err != nil || len(list.Contents) != 0 {
+		t.Errorf("listing after the crash: %v %v", list, err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crashy"), Key: aws.String("partial.bin"), Body: strings.NewReader("whole")}); err != nil {
+		t.Errorf("PUT after the crash: %v", err)
 	}
 }
