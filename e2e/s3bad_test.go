@@ -64,7 +64,7 @@ func s3Send(t *testing.T, req *http.Request) (int, s3ErrorDoc) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	var doc s3ErrorDoc
-	if res.StatusCode >= 300 && req.Method != http.MethodHead {
+	if res.StatusCode >= 400 && req.Method != http.MethodHead {
 		if err := xml.Unmarshal(b, &doc); err != nil {
 			t.Fatalf("%s %s: %d with a body that is not S3's error XML: %q", req.Method, req.URL, res.StatusCode, b)
 		}
@@ -282,5 +282,76 @@ func TestS3BadInput(t *testing.T) {
 		long := strings.Repeat("k", 1025)
 		status, doc := s3Raw(t, srv, "PUT", "/bad-input/"+long, nil, []byte("x"))
 		wantS3Error(t, "a 1025-byte key", status, doc, 400, "KeyTooLongError")
+	})
+
+	t.Run("CORSTaggingConditions", func(t *testing.T) {
+		_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("bad-input"), CORSConfiguration: &s3types.CORSConfiguration{
+			CORSRules: []s3types.CORSRule{{AllowedOrigins: []string{"https://app.example"}, AllowedMethods: []string{"PUT", "GET"},
+				AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: aws.Int32(600)}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("bad-input")})
+		if err != nil || len(got.CORSRules) != 1 || got.CORSRules[0].AllowedOrigins[0] != "https://app.example" {
+			t.Errorf("GetBucketCors = %+v, %v", got, err)
+		}
+		preflight := func(origin string) *http.Response {
+			req, _ := http.NewRequest("OPTIONS", srv.Endpoint+"/bad-input/upload.bin", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "PUT")
+			req.Header.Set("Access-Control-Request-Headers", "content-type, x-amz-meta-a")
+			req.Host = "bad-input.s3.us-east-1.localhost"
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res
+		}
+		if res := preflight("https://app.example"); res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example" ||
+			res.Header.Get("Access-Control-Max-Age") != "600" || !strings.Contains(res.Header.Get("Access-Control-Allow-Methods"), "PUT") {
+			t.Errorf("allowed preflight: %d %v", res.StatusCode, res.Header)
+		}
+		if res := preflight("https://evil.example"); res.StatusCode != 403 {
+			t.Errorf("preflight from another origin: %d", res.StatusCode)
+		}
+
+		if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("bad-input"),
+			Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("team"), Value: aws.String("s3")}}}}); err != nil {
+			t.Fatal(err)
+		}
+		tags, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("bad-input")})
+		if err != nil || len(tags.TagSet) != 1 || *tags.TagSet[0].Value != "s3" {
+			t.Errorf("GetBucketTagging = %+v, %v", tags, err)
+		}
+		if _, err := c.DeleteBucketTagging(ctx, &s3.DeleteBucketTaggingInput{Bucket: aws.String("bad-input")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("bad-input")}); apiErrorCode(err) != "NoSuchTagSet" {
+			t.Errorf("GetBucketTagging after delete: %v", err)
+		}
+
+		put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bad-input"), Key: aws.String("cond"), Body: strings.NewReader("0123456789")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, _ := s3Raw(t, srv, "GET", "/bad-input/cond", http.Header{"If-None-Match": {*put.ETag}}, nil)
+		if status != http.StatusNotModified {
+			t.Errorf("If-None-Match with the ETag: %d, want 304", status)
+		}
+		status, doc := s3Raw(t, srv, "GET", "/bad-input/cond", http.Header{"If-Match": {`"other"`}}, nil)
+		wantS3Error(t, "If-Match with another ETag", status, doc, 412, "PreconditionFailed")
+		status, doc = s3Raw(t, srv, "GET", "/bad-input/cond", http.Header{"Range": {"bytes=20-30"}}, nil)
+		wantS3Error(t, "a range past the end", status, doc, 416, "InvalidRange")
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bad-input"), Key: aws.String("cond"), Range: aws.String("bytes=-3")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		if string(b) != "789" || *out.ContentRange != "bytes 7-9/10" {
+			t.Errorf("suffix range: %q %s", b, *out.ContentRange)
+		}
 	})
 }
