@@ -511,6 +511,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { routed <- busService.Run(workCtx) }()
 	s3Notified := make(chan error, 1)
 	go func() { s3Notified <- s3Notifier.Run(workCtx) }()
+	// Blobs a crash left unnamed (stored, record never committed) are
+	// swept once they are ten minutes old, at start and hourly.
+	swept := make(chan struct{})
+	go func() { defer close(swept); objectService.RunSweeper(workCtx, st, time.Hour, 10*time.Minute) }()
 	defer func() {
 		stopWork()
 		if err := <-routed; err != nil {
@@ -520,6 +524,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			log.Warn("sns delivery", "err", err)
 		}
 		<-provisioned
+		<-swept
 		if err := <-s3Notified; err != nil {
 			log.Warn("s3 notifications", "err", err)
 		}

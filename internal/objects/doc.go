@@ -8,8 +8,8 @@
 // multipart upload, so completing never copies). A write stores its blobs
 // under fresh names first and publishes the record last, in one KV write: a
 // crash or a failed check before that leaves nothing visible, only blobs no
-// record names (removed by the writer on failure; after a crash, left for a
-// sweep).
+// record names (removed by the writer on failure; after a crash, by
+// SweepBlobs).
 //
 // Each committing write (and delete) first hands its event to a Notifier,
 // durably, so notifications survive a crash between the write and their

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -27,8 +28,9 @@ type blobs struct {
 
 // BlobInfo describes a stored blob.
 type BlobInfo struct {
-	Name string
-	Size int64
+	Name     string
+	Size     int64
+	Modified time.Time // when it was completed (set by Blobs)
 }
 
 // PutBlob streams r into a new blob called name, reading it chunk by chunk
@@ -79,9 +81,9 @@ func (s *Store) DeleteBlob(ctx context.Context, name string) error {
 	return nil
 }
 
-// BlobNames lists every stored blob's name, for sweeping blobs that no
-// record refers to (left by a crash between a blob and its record).
-func (s *Store) BlobNames(ctx context.Context) ([]string, error) {
+// Blobs lists every stored blob, for sweeping blobs that no record refers
+// to (left by a crash between a blob and its record).
+func (s *Store) Blobs(ctx context.Context) ([]BlobInfo, error) {
 	obs, err := s.blobStore(ctx)
 	if err != nil {
 		return nil, err
@@ -93,11 +95,11 @@ func (s *Store) BlobNames(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing blobs: %w", err)
 	}
-	names := make([]string, 0, len(infos))
+	out := make([]BlobInfo, 0, len(infos))
 	for _, i := range infos {
-		names = append(names, i.Name)
+		out = append(out, BlobInfo{Name: i.Name, Size: int64(i.Size), Modified: i.ModTime})
 	}
-	return names, nil
+	return out, nil
 }
 
 func (s *Store) blobStore(ctx context.Context) (jetstream.ObjectStore, error) {
