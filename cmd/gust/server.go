@@ -38,6 +38,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/origin"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -78,6 +79,8 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
+	f.StringVar(&cfg.ConsoleURL, "console-url", envOr("GUST_CONSOLE_URL", ""), "the one origin the web console is served on, e.g. https://console.example.com; function URLs are never served there; empty = the public URL if set, else http://localhost:<listen port> [GUST_CONSOLE_URL]")
+	f.BoolVar(&cfg.TrustForwardedProto, "trust-forwarded-proto", envBool("GUST_TRUST_FORWARDED_PROTO"), "behind a TLS proxy that sets X-Forwarded-Proto: make the console's cookie Secure when it says https [GUST_TRUST_FORWARDED_PROTO]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -101,6 +104,12 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// envBool is true when key is set to a value strconv reads as true.
+func envBool(key string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(key))
+	return b
 }
 
 func envInt(key string, def int) int {
@@ -182,6 +191,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer ln.Close()
 	endpoint := "http://" + ln.Addr().String()
 	publicBase, err := publicURL(cfg.PublicURL, ln.Addr())
+	if err != nil {
+		return err
+	}
+	consoleOrigin, pathBase, err := webOrigins(cfg, ln.Addr())
 	if err != nil {
 		return err
 	}
@@ -313,8 +326,8 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
-	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -342,15 +355,21 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
-	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
+	// Console: any key pair the API's verifier knows signs in, on the
+	// console's own origin only (see webOrigins).
+	// It is routed before the front door: its facade calls carry the
+	// X-Amz-Target of the call they wrap.
+	top := http.NewServeMux()
+	top.Handle("/console/", console.New(console.Options{API: door, Lookup: verifier.Lookup, Region: cfg.Region, Origin: consoleOrigin, TrustForwardedProto: cfg.TrustForwardedProto, Logger: log}))
+	top.Handle("/", door)
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
 	// The host form of function URLs is matched before any API route.
-	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: urls.Routes(top), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
-	printWelcome(endpoint, cfg, creds, generated)
+	printWelcome(endpoint, consoleOrigin, cfg, creds, generated)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -438,6 +457,42 @@ func publicURL(configured string, addr net.Addr) (*url.URL, error) {
 	return &url.URL{Scheme: "http", Host: "localhost:" + port}, nil
 }
 
+// webOrigins separates the console from function content (see
+// docs/architecture.md, "The console's origin"): the console is served on
+// one origin only, and function URLs' path form is refused there. Without
+// --public-url the console is http://localhost:<port> and FunctionUrl is the
+// path form on the listen address (127.0.0.1 for an unspecified one): a
+// different host name, so a different origin, and one every resolver knows.
+func webOrigins(cfg config.Config, addr net.Addr) (consoleOrigin origin.Origin, pathBase *url.URL, err error) {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return origin.Origin{}, nil, fmt.Errorf("reading listen address: %w", err)
+	}
+	consoleURL := cfg.ConsoleURL
+	switch {
+	case consoleURL != "":
+	case cfg.PublicURL != "":
+		consoleURL = cfg.PublicURL
+	default:
+		consoleURL = "http://localhost:" + port
+	}
+	consoleOrigin, err = origin.Parse(consoleURL)
+	if err != nil {
+		return origin.Origin{}, nil, fmt.Errorf("console URL: %w", err)
+	}
+	if cfg.PublicURL != "" {
+		return consoleOrigin, nil, nil
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	pathBase = &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
+	if consoleOrigin.Matches(pathBase.Host) {
+		return origin.Origin{}, nil, fmt.Errorf("console URL %s is the listen address, where function URLs are served: give the console another host name (e.g. http://localhost:%s)", consoleURL, port)
+	}
+	return consoleOrigin, pathBase, nil
+}
+
 // anyKey asks each lookup in turn.
 func anyKey(lookups ...sigv4.Lookup) sigv4.Lookup {
 	return func(id string) (string, bool) {
@@ -461,7 +516,7 @@ func singleKey(p credentials.Pair) sigv4.Lookup {
 
 // printWelcome tells a user how to point AWS tools at this server. The
 // "listening" line is also what tests read to find a random port.
-func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, generated bool) {
+func printWelcome(endpoint string, consoleOrigin origin.Origin, cfg config.Config, creds credentials.Pair, generated bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gust is listening on %s\n", endpoint)
 	if generated {
@@ -471,7 +526,7 @@ func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, ge
 	}
 	fmt.Fprintf(&b, "  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
 		endpoint, cfg.Region, creds.AccessKeyID, creds.SecretAccessKey)
-	fmt.Fprintf(&b, "Web console: %s/console/ (sign in with the key pair above)\n", endpoint)
+	fmt.Fprintf(&b, "Web console: %s/console/ (sign in with the key pair above)\n", consoleOrigin)
 	fmt.Print(b.String())
 }
 
