@@ -397,7 +397,7 @@ func TestValidationErrors(t *testing.T) {
 	}{
 		{"unknown runtime", func(in *lambda.CreateFunctionInput) { in.Runtime = "cobol85" }, "InvalidParameterValueException", "python3.13"},
 		{"bad name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String("has space") }, "ValidationException", "functionName"},
-		{"long name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String(strings.Repeat("a", 65)) }, "ValidationException", "64"},
+		{"long name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String(strings.Repeat("a", 65)) }, "InvalidParameterValueException", "64"}, // AWS checks the name's length as a parameter value
 		{"existing name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String("exists") }, "ResourceConflictException", "already exist"},
 		{"memory too small", func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(64) }, "ValidationException", "memorySize"},
 		{"memory too large", func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(20000) }, "InvalidParameterValueException", "10240"},

@@ -236,7 +236,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	defer meter.Close() // after the environments: their last invocations are metered
 
-	isolated, err := sandbox.Choose(cfg.Isolation, log)
+	isolated, err := chooseBackend(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
@@ -253,10 +253,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
 	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
+	var attachments []sandbox.Attachment // what every environment gets beyond its sandbox
 	switch {
-	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundNone && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
-	case cfg.Outbound == insideapi.OutboundFull && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundFull && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound full is not isolated with the process backend: functions share the host's network, its own services included")
 	case cfg.Outbound == insideapi.OutboundFull:
 		cidr, err := netip.ParsePrefix(cfg.EgressCIDR)
@@ -272,13 +273,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Warn("closing egress", "err", err)
 			}
 		}()
-		isolated = egress.NewBackend(isolated, gateway)
+		attachments = append(attachments, egress.NewAttachment(gateway))
 	}
-	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	inside := insideapi.Options{Isolation: isolated.Isolation(), Credentials: fnCreds, Logger: log}
 	if cfg.Outbound != insideapi.OutboundNone { // gust, and full = gust + the network
 		inside.Handler, inside.Endpoint = apiHandler, endpoint
 	}
-	backend := insideapi.NewBackend(inside)
+	fnAPI := insideapi.New(inside)
+	attachments = append(attachments, fnAPI.Attachments()...)
 	logStore := logstore.New(st)
 	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
 	defer logWriter.Close() // after the environments: their last lines are stored
@@ -294,11 +296,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
 	var pools envs.PoolOptions
-	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
+	if _, ok := isolated.(sandbox.Pooler); cfg.PoolMin > 0 && ok {
 		pools = envs.PoolOptions{Dir: poolDir, Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
 	}
 	environments := envs.NewManager(envs.Options{
-		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		Backend: isolated, Attachments: attachments, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
 		Pool:      pools,
 	})
@@ -318,7 +320,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: backend.FunctionEnv})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
@@ -368,7 +370,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// The host form of function URLs is matched before any API route.
 	srv := &http.Server{Handler: urls.Routes(top), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
+	log.Info("gust server ready", "endpoint", endpoint, "isolation", isolated.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, consoleOrigin, cfg, creds, generated)
 
 	served := make(chan error, 1)

@@ -86,6 +86,21 @@ func (s *Service) resolveConfigTarget(ctx context.Context, ref, qualifier string
 	return r.name, q, s.qualifierExists(ctx, r.name, q)
 }
 
+// configKeyOf is the name and qualifier settings would be stored under,
+// without checking they exist: AWS answers Get and Delete of a missing
+// function's or version's settings with "doesn't have an EventInvokeConfig".
+func (s *Service) configKeyOf(ref, qualifier string) (string, string, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return "", "", err
+	}
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil {
+		return "", "", err
+	}
+	return r.name, cmp.Or(q, Latest), nil
+}
+
 // qualifierExists checks that q names $LATEST, a published version or an
 // alias of the function.
 func (s *Service) qualifierExists(ctx context.Context, name, q string) error {
@@ -206,7 +221,7 @@ func (s *Service) loadEventConfig(ctx context.Context, name, qualifier string) (
 
 // GetEventInvokeConfig returns the settings of a function or qualifier.
 func (s *Service) GetEventInvokeConfig(ctx context.Context, ref, qualifier string) (EventInvokeConfig, error) {
-	name, q, err := s.resolveConfigTarget(ctx, ref, qualifier)
+	name, q, err := s.configKeyOf(ref, qualifier)
 	if err != nil {
 		return EventInvokeConfig{}, err
 	}
@@ -227,7 +242,7 @@ func (s *Service) EffectiveEventInvokeConfig(ctx context.Context, name, qualifie
 
 // DeleteEventInvokeConfig removes the settings of a function or qualifier.
 func (s *Service) DeleteEventInvokeConfig(ctx context.Context, ref, qualifier string) error {
-	name, q, err := s.resolveConfigTarget(ctx, ref, qualifier)
+	name, q, err := s.configKeyOf(ref, qualifier)
 	if err != nil {
 		return err
 	}

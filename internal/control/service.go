@@ -115,9 +115,14 @@ func (s *Service) notFound(name string) error {
 
 // Create validates and stores a new function.
 func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function, error) {
-	if err := validateName(in.FunctionName); err != nil {
+	r, err := s.parseCreateRef(in.FunctionName)
+	if err != nil {
 		return Function{}, err
 	}
+	if r.qualifier != "" {
+		return Function{}, apierror.InvalidParameter("Function name must not contain a qualifier: %s", in.FunctionName)
+	}
+	in.FunctionName = r.name
 	if in.Role == "" {
 		return Function{}, validationError("null", "role", "Member must not be null")
 	}

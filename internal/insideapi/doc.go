@@ -3,12 +3,14 @@
 //
 // Credentials derives a key pair per function (an HMAC of the server's
 // secret and the function name) and answers SigV4 lookups for the keys it
-// handed out. Backend wraps a sandbox backend: each environment gets those
-// credentials and AWS_ENDPOINT_URL in its environment, and, when the
-// sandbox can listen inside the environment's own network namespace
-// (sandbox.InsideListener), Gust's HTTP handler is served there, at an
-// address only that environment sees. No veth pair, route or NAT is
-// involved: a namespace still has only its loopback interface.
+// handed out (any CredentialSource can take its place). API gives each
+// function those credentials and AWS_ENDPOINT_URL in its environment
+// (FunctionEnv) and, when the sandbox backend's Isolation says environments
+// have a network of their own, a sandbox.Attachment that serves Gust's HTTP
+// handler inside each one (through the instance's own
+// sandbox.InsideListener), at an address only that environment sees. No
+// veth pair, route or NAT is involved: a namespace still has only its
+// loopback interface.
 //
 // It does not give functions a path to anything but Gust (package egress
 // does, for --outbound full, alongside this package's endpoint), and

@@ -84,7 +84,7 @@ func (a *API) serve(op operation) http.Handler {
 		}
 		p, err := a.verifier.Verify(r, body, op.service)
 		if err != nil {
-			writeError(w, authError(err))
+			writeAuthError(w, err)
 			return
 		}
 		if p.Presigned && !op.presign {
@@ -101,27 +101,6 @@ func (a *API) serve(op operation) http.Handler {
 			writeError(w, e)
 		}
 	})
-}
-
-func authError(err error) *apierror.Error {
-	var se *sigv4.Error
-	if errors.As(err, &se) {
-		return apierror.New(se.Code, "%s", se.Message)
-	}
-	return apierror.New("InvalidSignatureException", "%v", err)
-}
-
-// errorBody is the JSON body of a Lambda error.
-type errorBody struct {
-	Type    string
-	Message string `json:"message"`
-	Reason  string `json:",omitempty"`
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	e := apierror.As(err)
-	w.Header().Set("X-Amzn-ErrorType", e.Type)
-	writeJSON(w, e.Status(), errorBody{Type: e.Fault(), Message: e.Message, Reason: e.Reason})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
