@@ -153,3 +153,31 @@ func TestConsoleTakeover(t *testing.T) {
 		t.Errorf("victim-env environment: %+v %v", cfg.Environment, err)
 	}
 }
+
+// TestConsoleSecondKey: a key pair the server knows other than its own (a
+// function's, which the API's key lookup accepts) signs in to the console
+// in Chromium, sees the functions, and the session and the server's log
+// name that key.
+func TestConsoleSecondKey(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{})
+	c := srv.Lambda()
+	createRuntimeFunction(t, c, "keyholder", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"))
+	var out struct{ Env map[string]string }
+	res := invokeRaw(t, c, "keyholder", `{"action":"context"}`)
+	if err := json.Unmarshal(res.Payload, &out); err != nil || res.FunctionError != nil {
+		t.Fatalf("context: %s %v", res.Payload, err)
+	}
+	id, secret := out.Env["AWS_ACCESS_KEY_ID"], out.Env["AWS_SECRET_ACCESS_KEY"]
+	if id == "" || secret == "" || id == gusttest.AccessKeyID {
+		t.Fatalf("the function's key pair: %q", id)
+	}
+	runChromium(t, "secondkey.mjs",
+		"GUST_CONSOLE_URL="+srv.Endpoint+"/console/",
+		"GUST_ACCESS_KEY_ID="+id,
+		"GUST_SECRET_ACCESS_KEY="+secret,
+		"GUST_FUNCTION=keyholder",
+	)
+	if !strings.Contains(srv.Logs(), `msg="console sign-in" source=127.0.0.1 access_key_id=`+id) {
+		t.Errorf("the sign-in is not in the server's log")
+	}
+}
