@@ -341,9 +341,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:          log,
 	})
 
+	// /health also tells the client commands that this is Gust, and its
+	// region (see cmd/gust/firstrun.go).
+	healthBody := []byte(`{"status":"ok","service":"gust","region":"` + cfg.Region + `"}` + "\n")
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+		_, _ = w.Write(healthBody)
 	})
 	mux.Handle("GET /metrics", prom.Handler()) // unauthenticated, like most exporters
 	api.Register(mux)
