@@ -406,3 +406,33 @@ func urlID(t testing.TB, functionURL string) string {
 	id, _, _ := strings.Cut(u.Hostname(), ".")
 	return id
 }
+
+// TestFunctionURLFromScripts: the FunctionUrl a default server returns is
+// reachable as is by ordinary clients on a stock Linux machine — Node.js
+// fetch and Python's urllib, whose resolvers do not know *.localhost.
+func TestFunctionURLFromScripts(t *testing.T) {
+	s := gusttest.Start(t, gusttest.Options{})
+	c := s.Lambda()
+	createRuntimeFunction(t, c, "web", pythonRuntime(t), "app.handler", fixtureZip(t, "urlfn"))
+	created, err := c.CreateFunctionUrlConfig(gusttest.Context(t), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: types.FunctionUrlAuthTypeNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fu := aws.ToString(created.FunctionUrl)
+	for _, client := range []struct {
+		name string
+		argv []string
+	}{
+		{"node fetch", []string{"node", "-e", `fetch(process.argv[1] + "string?from=node").then(async (r) => console.log(r.status, await r.text())).catch((e) => { console.error(e.cause ?? e); process.exit(1); })`, fu}},
+		{"python urllib", []string{"python3", "-c", `import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1] + "string?from=python")
+print(r.status, r.read().decode())`, fu}},
+	} {
+		t.Run(client.name, func(t *testing.T) {
+			out, err := exec.Command(client.argv[0], client.argv[1:]...).CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "200 plain text" {
+				t.Fatalf("%s %s: %v\n%s", client.name, fu, err, out)
+			}
+		})
+	}
+}
