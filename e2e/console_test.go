@@ -46,15 +46,22 @@ func runChromium(t *testing.T, script string, env ...string) string {
 	return out.String()
 }
 
+// screenshots is where the Chromium tests keep theirs:
+// test-artifacts/console/ at the module root.
+func screenshots(t *testing.T) string {
+	shots := filepath.Join(gusttest.ModuleRoot(t), "test-artifacts", "console")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return shots
+}
+
 // TestConsoleInChromium signs in to the web console in Debian's headless
 // Chromium (see internal/console/web/e2e/console.mjs), sees the function
 // deployed here, test-invokes it and sees the result and the logs.
 // Screenshots are kept in test-artifacts/console/ at the module root.
 func TestConsoleInChromium(t *testing.T) {
-	shots := filepath.Join(gusttest.ModuleRoot(t), "test-artifacts", "console")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshots(t)
 	srv := gusttest.Start(t, gusttest.Options{})
 	dir := filepath.Join(t.TempDir(), "console-fn")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -172,6 +179,7 @@ func TestConsoleSecondKey(t *testing.T) {
 		t.Fatalf("the function's key pair: %q", id)
 	}
 	runChromium(t, "secondkey.mjs",
+		"GUST_SCREENSHOTS="+screenshots(t),
 		"GUST_CONSOLE_URL="+srv.Endpoint+"/console/",
 		"GUST_ACCESS_KEY_ID="+id,
 		"GUST_SECRET_ACCESS_KEY="+secret,

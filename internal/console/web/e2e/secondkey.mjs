@@ -9,7 +9,9 @@ await withBrowser(async (context, page) => {
   await page.goto(process.env.GUST_CONSOLE_URL);
   await signIn(page, keyId, process.env.GUST_SECRET_ACCESS_KEY);
   await page.locator(`tr[data-function="${process.env.GUST_FUNCTION}"]`).waitFor();
+  await page.locator("header .who", { hasText: keyId }).waitFor();
   const who = await page.evaluate(async () => (await fetch("/console/api/session")).json());
   if (who.accessKeyId !== keyId) throw new Error(`session is ${JSON.stringify(who)}, want ${keyId}`);
+  await page.screenshot({ path: `${process.env.GUST_SCREENSHOTS}/05-second-key.png` });
   console.log("ok");
 });

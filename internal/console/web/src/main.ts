@@ -16,10 +16,12 @@ function errorBox(e: unknown) { return h("p", { class: "error", role: "alert" },
 async function route() {
   cleanups.forEach((f) => f());
   cleanups = [];
-  if (!(await api.session())) return signInView();
+  const who = await api.session();
+  if (who === null) return signInView();
   nav.replaceChildren(
     h("a", { href: "#/" }, "Functions"),
     h("a", { href: "#/usage" }, "Usage"),
+    h("span", { class: "who", title: "Signed in with this access key: the console may do what it may" }, who),
     h("button", { class: "link", onclick: async () => { await api.signOut(); location.hash = "#/"; void route(); } }, "Sign out"),
   );
   metrics.start();
@@ -54,7 +56,7 @@ function signInView() {
     },
   },
     h("h1", {}, "Sign in to Gust"),
-    h("p", { class: "hint" }, "Use the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that `gust server` printed at start. The keys are checked by the server and not kept in the browser."),
+    h("p", { class: "hint" }, "Use an access key pair the server knows: the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that `gust server` printed at start, or your own. The console then does what that key may do; the secret stays on the server, not in the browser."),
     h("label", {}, "Access key ID", id),
     h("label", {}, "Secret access key", secret),
     h("button", { type: "submit" }, "Sign in"),
