@@ -164,7 +164,8 @@ func TestConsoleTakeover(t *testing.T) {
 // TestConsoleSecondKey: a key pair the server knows other than its own (a
 // function's, which the API's key lookup accepts) signs in to the console
 // in Chromium, sees the functions, and the session and the server's log
-// name that key.
+// name that key; its test-invoke runs. (Once IAM users are wired, the key
+// should be a read-only IAM user's, with GUST_EXPECT_DENIED=1.)
 func TestConsoleSecondKey(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
