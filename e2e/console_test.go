@@ -105,6 +105,7 @@ func TestConsoleTakeover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	allowPublicURL(t, c, "attacker", "")
 	id := urlID(t, aws.ToString(created.FunctionUrl))
 	port := srv.Endpoint[strings.LastIndex(srv.Endpoint, ":")+1:]
 	hostForm := "http://" + id + ".lambda-url.us-east-1.localhost:" + port + "/" // Chromium resolves *.localhost

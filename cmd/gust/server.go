@@ -26,7 +26,9 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	sqsapi "gust/internal/api/sqs"
 	"gust/internal/async"
+	"gust/internal/authz"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -39,6 +41,7 @@ import (
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/origin"
+	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -211,7 +214,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -309,7 +312,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
@@ -328,8 +331,22 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -356,8 +373,9 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
 		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		sqsAPI.JSON(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log})
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log}, sqsAPI.Query())
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
 	// Console: any key pair the API's verifier knows signs in, on the

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"gust/internal/api/sigv4"
 	"gust/internal/invoke"
@@ -26,11 +27,24 @@ type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
 }
 
+// Policies tells whether a function's resource-based policy lets anyone
+// invoke its URL; package control implements it.
+type Policies interface {
+	// AllowsPublicURL reports whether the policy of function name (and
+	// qualifier) grants public access to a URL with AuthType NONE created
+	// at created, as AWS documents it.
+	AllowsPublicURL(ctx context.Context, name, qualifier string, created time.Time) (bool, error)
+}
+
 // Options wire a Handler.
 type Options struct {
-	Store     *Store
-	Invoker   Invoker
-	Verifier  *sigv4.Verifier
+	Store    *Store
+	Invoker  Invoker
+	Verifier *sigv4.Verifier
+	// Policies, when set, is asked before a URL with AuthType NONE is
+	// served: without a statement granting public access it answers 403,
+	// as AWS does.
+	Policies  Policies
 	AccountID string
 	// Console is the web console's origin: the path form is refused there
 	// (421), so that no function's page is ever same-origin with it.
@@ -110,6 +124,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 	if err != nil {
 		writeMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 		return
+	}
+	if cfg.AuthType == AuthNone && h.o.Policies != nil {
+		public, err := h.o.Policies.AllowsPublicURL(ctx, cfg.FunctionName, cfg.Qualifier, cfg.Created)
+		if err != nil {
+			h.o.Logger.Error("function URL policy", "url_id", id, "err", err)
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		if !public {
+			writeMessage(w, http.StatusForbidden, "Forbidden")
+			return
+		}
 	}
 	var principal *sigv4.Principal
 	if cfg.AuthType == AuthAWSIAM {

@@ -40,6 +40,7 @@ type Service struct {
 	mu   sync.Mutex
 	open map[string]*openQueue // by stream name
 
+	tasks taskList
 }
 
 // New returns a Service.

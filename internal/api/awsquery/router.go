@@ -10,10 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 
+	"gust/internal/api/reqinfo"
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
@@ -126,7 +126,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := authz.WithCaller(r.Context(), caller)
-	ctx = withRequest(ctx, r, reqID)
+	ctx = reqinfo.With(ctx, r, reqID)
 	out, err := op(ctx, Params{values: values})
 	if err != nil {
 		e := ErrorOf(err)
@@ -276,32 +276,11 @@ func ErrorOf(err error) *apierror.Error {
 	return apierror.New("InternalFailure", "%v", err).WithStatus(http.StatusInternalServerError)
 }
 
-type requestKey struct{}
-
 // RequestInfo is what an operation may need of the HTTP request itself.
-type RequestInfo struct {
-	// Host is the Host header the client used (queue URLs follow it).
-	Host string
-	// Path is the request path (older SQS clients post to the queue URL).
-	Path string
-	// SourceIP is the client's address without port.
-	SourceIP  string
-	RequestID string
-}
-
-func withRequest(ctx context.Context, r *http.Request, reqID string) context.Context {
-	ip := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(ip); err == nil {
-		ip = h
-	}
-	return context.WithValue(ctx, requestKey{}, RequestInfo{Host: r.Host, Path: r.URL.Path, SourceIP: ip, RequestID: reqID})
-}
+type RequestInfo = reqinfo.Info
 
 // RequestFrom returns the request information the Router stored.
-func RequestFrom(ctx context.Context) RequestInfo {
-	ri, _ := ctx.Value(requestKey{}).(RequestInfo)
-	return ri
-}
+func RequestFrom(ctx context.Context) RequestInfo { return reqinfo.From(ctx) }
 
 // NewRequestID is an AWS-style request id (a random UUID).
 func NewRequestID() string {

@@ -54,6 +54,9 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"PUT /2021-10-31/functions/{name}/url", operation{name: "UpdateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.updateFunctionURLConfig}},
 		{"DELETE /2021-10-31/functions/{name}/url", operation{name: "DeleteFunctionUrlConfig", maxBody: maxJSONBody, handle: a.deleteFunctionURLConfig}},
 		{"GET /2021-10-31/functions/{name}/urls", operation{name: "ListFunctionUrlConfigs", maxBody: maxJSONBody, handle: a.listFunctionURLConfigs}},
+		{"POST /2015-03-31/functions/{name}/policy", operation{name: "AddPermission", maxBody: maxJSONBody, handle: a.addPermission}},
+		{"GET /2015-03-31/functions/{name}/policy", operation{name: "GetPolicy", maxBody: maxJSONBody, handle: a.getPolicy}},
+		{"DELETE /2015-03-31/functions/{name}/policy/{sid}", operation{name: "RemovePermission", maxBody: maxJSONBody, handle: a.removePermission}},
 		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
 		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
 	}
