@@ -29,6 +29,7 @@ await withBrowser(async (context, page) => {
   await signIn(page, keyId, secret);
   const row = page.locator(`tr[data-function="${fn}"]`);
   await row.waitFor();
+  await row.filter({ hasText: "Active" }).waitFor(); // State comes from GetFunction, after the list
   const rowText = await row.innerText();
   if (!rowText.includes("Active") || !rowText.includes("python3")) throw new Error(`functions row: ${rowText}`);
   await page.screenshot({ path: join(shots, "02-functions.png") });

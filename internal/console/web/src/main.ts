@@ -75,12 +75,14 @@ async function listView() {
     h("p", { class: "hint" }, "Deploy one with ", h("code", {}, "gust deploy ./dir --name hello --runtime python3.11 --handler app.handler"), "."));
   const fns = await api.listFunctions();
   const last = new Map<string, number | null>();
+  // ListFunctions leaves State out, as on AWS: GetFunction has it.
+  const states = new Map<string, string>();
   const render = () => {
     tbody.replaceChildren(...fns.map((f) => {
       const s = metrics.latest(f.FunctionName);
       return h("tr", { "data-function": f.FunctionName },
         h("td", {}, h("a", { href: `#/functions/${encodeURIComponent(f.FunctionName)}` }, f.FunctionName)),
-        h("td", {}, h("span", { class: `state ${(f.State ?? "").toLowerCase()}` }, f.State ?? "")),
+        h("td", {}, h("span", { class: `state ${(states.get(f.FunctionName) ?? "").toLowerCase()}` }, states.get(f.FunctionName) ?? "")),
         h("td", {}, f.Runtime ?? ""),
         h("td", {}, `${f.MemorySize} MB`),
         h("td", {}, ago(last.get(f.FunctionName) ?? null)),
@@ -93,7 +95,13 @@ async function listView() {
     if (fns.length === 0) tbody.append(h("tr", {}, h("td", { colspan: 6 }, "No functions yet.")));
   };
   render();
-  await Promise.all(fns.map(async (f) => last.set(f.FunctionName, await api.lastEventTime(`/aws/lambda/${f.FunctionName}`).catch(() => null))));
+  await Promise.all(fns.flatMap((f) => [
+    (async () => last.set(f.FunctionName, await api.lastEventTime(`/aws/lambda/${f.FunctionName}`).catch(() => null)))(),
+    (async () => {
+      const state = await api.getFunction(f.FunctionName).then((g) => g.Configuration.State).catch(() => undefined);
+      if (state) states.set(f.FunctionName, state);
+    })(),
+  ]));
   render();
   onLeave(metrics.onSample(render));
 }
