@@ -162,32 +162,31 @@ func TestConsoleTakeover(t *testing.T) {
 	}
 }
 
-// TestConsoleSecondKey: a key pair the server knows other than its own (a
-// function's, which the API's key lookup accepts) signs in to the console
-// in Chromium, sees the functions, and the session and the server's log
-// name that key; its test-invoke runs. (Once IAM users are wired, the key
-// should be a read-only IAM user's, with GUST_EXPECT_DENIED=1.)
+// TestConsoleSecondKey: an IAM user's key pair with AWS's
+// AWSLambda_ReadOnlyAccess signs in to the console in Chromium: it sees the
+// functions (the nav and the session name its key, the server's log the
+// sign-in), and the console refuses its test-invoke and a delete with
+// IAM's message, because the console signs each call with that key.
 func TestConsoleSecondKey(t *testing.T) {
 	srv := gusttest.Start(t, gusttest.Options{})
 	c := srv.Lambda()
-	createRuntimeFunction(t, c, "keyholder", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"))
-	var out struct{ Env map[string]string }
-	res := invokeRaw(t, c, "keyholder", `{"action":"context"}`)
-	if err := json.Unmarshal(res.Payload, &out); err != nil || res.FunctionError != nil {
-		t.Fatalf("context: %s %v", res.Payload, err)
-	}
-	id, secret := out.Env["AWS_ACCESS_KEY_ID"], out.Env["AWS_SECRET_ACCESS_KEY"]
-	if id == "" || secret == "" || id == gusttest.AccessKeyID {
-		t.Fatalf("the function's key pair: %q", id)
-	}
+	createRuntimeFunction(t, c, "readable", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"))
+	mustAWSCLI(t, srv, cliV1, "iam", "create-user", "--user-name", "reader")
+	mustAWSCLI(t, srv, cliV1, "iam", "attach-user-policy", "--user-name", "reader", "--policy-arn", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess")
+	key := mustAWSCLI(t, srv, cliV1, "iam", "create-access-key", "--user-name", "reader")["AccessKey"].(map[string]any)
+	id, secret := key["AccessKeyId"].(string), key["SecretAccessKey"].(string)
 	runChromium(t, "secondkey.mjs",
 		"GUST_SCREENSHOTS="+screenshots(t),
 		"GUST_CONSOLE_URL="+srv.Endpoint+"/console/",
 		"GUST_ACCESS_KEY_ID="+id,
 		"GUST_SECRET_ACCESS_KEY="+secret,
-		"GUST_FUNCTION=keyholder",
+		"GUST_FUNCTION=readable",
+		"GUST_EXPECT_DENIED=1",
 	)
 	if !strings.Contains(srv.Logs(), `msg="console sign-in" source=127.0.0.1 access_key_id=`+id) {
 		t.Errorf("the sign-in is not in the server's log")
+	}
+	if _, err := c.GetFunction(gusttest.Context(t), &lambda.GetFunctionInput{FunctionName: aws.String("readable")}); err != nil {
+		t.Errorf("the function after the read-only user's attempts: %v", err)
 	}
 }

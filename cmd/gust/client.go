@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go"
 )
@@ -28,6 +29,7 @@ type clients struct {
 	endpoint string
 	lambda   *lambda.Client
 	logs     *cloudwatchlogs.Client
+	iam      *iam.Client
 }
 
 // newClients loads the AWS configuration and checks, before any signed
@@ -73,6 +75,7 @@ func newClients(ctx context.Context) (*clients, error) {
 		endpoint: endpoint,
 		lambda:   lambda.NewFromConfig(cfg),
 		logs:     cloudwatchlogs.NewFromConfig(cfg),
+		iam:      iam.NewFromConfig(cfg),
 	}, nil
 }
 

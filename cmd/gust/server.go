@@ -23,10 +23,13 @@ import (
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
 	"gust/internal/api/front"
+	iamapi "gust/internal/api/iam"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
 	sqsapi "gust/internal/api/sqs"
+	stsapi "gust/internal/api/sts"
+	"gust/internal/apierror"
 	"gust/internal/async"
 	"gust/internal/authz"
 	"gust/internal/codecache"
@@ -37,6 +40,7 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
@@ -83,7 +87,8 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
 	f.StringVar(&cfg.ConsoleURL, "console-url", envOr("GUST_CONSOLE_URL", ""), "the one origin the web console is served on, e.g. https://console.example.com; function URLs are never served there; empty = the public URL if set, else http://localhost:<listen port> [GUST_CONSOLE_URL]")
-	f.BoolVar(&cfg.TrustForwardedProto, "trust-forwarded-proto", envBool("GUST_TRUST_FORWARDED_PROTO"), "behind a TLS proxy that sets X-Forwarded-Proto: make the console's cookie Secure when it says https [GUST_TRUST_FORWARDED_PROTO]")
+	f.BoolVar(&cfg.TrustForwardedProto, "trust-forwarded-proto", envBool("GUST_TRUST_FORWARDED_PROTO", cfg.TrustForwardedProto), "behind a TLS proxy that sets X-Forwarded-Proto: make the console's cookie Secure when it says https [GUST_TRUST_FORWARDED_PROTO]")
+	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -109,10 +114,11 @@ func envOr(key, def string) string {
 	return def
 }
 
-// envBool is true when key is set to a value strconv reads as true.
-func envBool(key string) bool {
-	b, _ := strconv.ParseBool(os.Getenv(key))
-	return b
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
+	}
+	return def
 }
 
 func envInt(key string, def int) int {
@@ -223,6 +229,34 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("caching table %s: %w", name, err)
 		}
 	}
+	// IAM and STS: the account's users, roles, policies and sessions, and
+	// the evaluator every service asks (authorizer, below). Functions'
+	// credentials are sessions of their execution roles.
+	iamTables, err := iam.OpenTables(ctx, st)
+	if err != nil {
+		return err
+	}
+	var ctl *control.Service
+	identity, err := iam.New(ctx, iam.Options{
+		Tables: iamTables, AccountID: cfg.AccountID, Region: cfg.Region, RootAccessKeyID: creds.AccessKeyID,
+		Secret: creds.SecretAccessKey, AnyRole: cfg.AnyRole, Logger: log,
+		Functions: func(ctx context.Context, name string) (bool, error) {
+			_, err := ctl.Get(ctx, name, "")
+			var e *apierror.Error
+			if errors.As(err, &e) && e.Status() == http.StatusNotFound {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("starting IAM: %w", err)
+	}
+	fnCreds := func(ctx context.Context, function, role string) (insideapi.Pair, error) {
+		c, err := identity.FunctionCredentials(ctx, function, role)
+		return insideapi.Pair{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, err
+	}
+
 	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
@@ -255,7 +289,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
-	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
 	var attachments []sandbox.Attachment // what every environment gets beyond its sandbox
 	switch {
 	case cfg.Outbound == insideapi.OutboundNone && !isolated.Isolation().OwnNetwork:
@@ -310,10 +343,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
-	ctl := control.New(control.Options{
+	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		CheckRole: func(ctx context.Context, role string) error {
+			err := identity.CheckExecutionRole(ctx, role)
+			var re *iam.RoleError
+			if errors.As(err, &re) {
+				return apierror.InvalidParameter("%s", re.Message)
+			}
+			return err
+		}})
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
@@ -330,8 +371,9 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	authorizer = identity
 	// SQS: queues on JetStream lease streams, configuration in KV; the wire
 	// speaks JSON 1.0 and query/XML.
 	queueTable, err := st.Table(ctx, "queues")
@@ -346,7 +388,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer queueService.Close()
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -355,6 +397,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
 		URLs:            urlStore,
+		Authorizer:      authorizer,
 		Logger:          log,
 	})
 
@@ -371,11 +414,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// protocol router from what each request says (X-Amz-Target, the
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
-		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 		sqsAPI.JSON(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log}, sqsAPI.Query())
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
+		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
+		stsapi.New(stsapi.Options{IAM: identity}).Service(),
+		sqsAPI.Query(),
+	)
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
 	// Console: any key pair the API's verifier knows signs in, on the

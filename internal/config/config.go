@@ -54,6 +54,12 @@ type Config struct {
 	// X-Forwarded-Proto: https arrives; set it only behind a proxy that
 	// sets or strips that header.
 	TrustForwardedProto bool
+	// AnyRole accepts any well-formed role ARN as a function's execution
+	// role, for a single-user setup: a function whose role does not exist
+	// acts with the account's own permissions. Off (default), as on AWS,
+	// the role must exist and trust lambda.amazonaws.com, and a function
+	// can do what its role's policies allow.
+	AnyRole bool
 	// AccessKeyID and SecretAccessKey are the API credentials; when both are
 	// empty the server generates and stores a pair on first start.
 	AccessKeyID     string

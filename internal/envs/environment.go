@@ -334,3 +334,13 @@ func (e *Environment) destroy() {
 		}
 	}
 }
+
+// credentialsMargin is how long before its credentials expire an
+// environment stops taking invocations: longer than the longest timeout.
+const credentialsMargin = 20 * time.Minute
+
+// credentialsExpiring reports that the environment's credentials expire
+// before an invocation started now could end.
+func (e *Environment) credentialsExpiring() bool {
+	return !e.cfg.CredentialsExpire.IsZero() && time.Until(e.cfg.CredentialsExpire) < credentialsMargin
+}

@@ -181,8 +181,9 @@ func takeIdle(list []*Environment, doomed *[]*Environment) (*Environment, []*Env
 	for len(list) > 0 {
 		e := list[len(list)-1]
 		list = list[:len(list)-1]
-		if e.exited() {
-			// Its runtime died while idle; Lambda would start afresh.
+		if e.exited() || e.credentialsExpiring() {
+			// Its runtime died while idle, or its credentials would run
+			// out during the invocation; Lambda would start afresh.
 			*doomed = append(*doomed, e)
 			continue
 		}

@@ -1,6 +1,7 @@
 package insideapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,15 +22,19 @@ const (
 // InsideAddress is where Gust's API listens inside an environment.
 const InsideAddress = "127.0.0.1:9000"
 
-// CredentialSource gives the key pair with which a function's environments
-// call Gust. *Credentials is one: a permanent pair per function.
-type CredentialSource interface {
-	For(function string) Pair
+// Pair is a function's temporary credentials.
+type Pair struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+	Expiration                                 time.Time
 }
+
+// Credentials issues the credentials of a function's execution role
+// (package iam's FunctionCredentials).
+type Credentials func(ctx context.Context, function, role string) (Pair, error)
 
 // Options wire an API.
 type Options struct {
-	Credentials CredentialSource
+	Credentials Credentials
 	// Isolation is the sandbox backend's. With OwnNetwork, Handler is
 	// served inside each environment at InsideAddress; without, the
 	// environments share the host's network and are pointed at Endpoint.
@@ -60,12 +65,16 @@ func New(o Options) *API {
 
 func (a *API) inside() bool { return a.o.Handler != nil && a.o.Isolation.OwnNetwork }
 
-// FunctionEnv is what every environment of function gets: its credentials
-// and, when it can reach Gust, AWS_ENDPOINT_URL. The environments package
-// adds them to the function's environment, also when a pooled sandbox is
-// given to the function later.
-func (a *API) FunctionEnv(function string) []string {
-	p := a.o.Credentials.For(function)
+// FunctionEnv is what every environment of function gets: its execution
+// role's temporary credentials and, when it can reach Gust,
+// AWS_ENDPOINT_URL; and when those credentials expire (the environment must
+// be retired before). The environments package adds them to the function's
+// environment, also when a pooled sandbox is given to the function later.
+func (a *API) FunctionEnv(ctx context.Context, function, role string) ([]string, time.Time, error) {
+	p, err := a.o.Credentials(ctx, function, role)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("issuing credentials of %s: %w", function, err)
+	}
 	env := []string{"AWS_ACCESS_KEY_ID=" + p.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + p.SecretAccessKey, "AWS_SESSION_TOKEN=" + p.SessionToken}
 	switch {
 	case a.inside():
@@ -73,7 +82,7 @@ func (a *API) FunctionEnv(function string) []string {
 	case a.o.Endpoint != "":
 		env = append(env, "AWS_ENDPOINT_URL="+a.o.Endpoint)
 	}
-	return env
+	return env, p.Expiration, nil
 }
 
 // Attachments are what every sandbox gets: the Handler served inside it

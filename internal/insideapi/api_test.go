@@ -1,11 +1,13 @@
 package insideapi
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gust/internal/sandbox"
 )
@@ -15,7 +17,13 @@ import (
 type sharedInstance struct{ sandbox.Instance }
 
 func TestFunctionEnvFollowsIsolation(t *testing.T) {
-	creds := &Credentials{Secret: "s"}
+	pair := Pair{AccessKeyID: "ASIAFUNCTION", SecretAccessKey: "secret", SessionToken: "token", Expiration: time.Unix(1<<31, 0)}
+	creds := Credentials(func(_ context.Context, function, role string) (Pair, error) {
+		if function != "f" || role != "r" {
+			t.Errorf("credentials asked for %s %s", function, role)
+		}
+		return pair, nil
+	})
 	h := http.NotFoundHandler()
 	for _, tc := range []struct {
 		name     string
@@ -30,9 +38,11 @@ func TestFunctionEnvFollowsIsolation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.o.Credentials = creds
 			a := New(tc.o)
-			env := a.FunctionEnv("f")
-			p := creds.For("f")
-			if !slices.Contains(env, "AWS_ACCESS_KEY_ID="+p.AccessKeyID) || !slices.Contains(env, "AWS_SESSION_TOKEN="+p.SessionToken) {
+			env, expires, err := a.FunctionEnv(context.Background(), "f", "r")
+			if err != nil || !expires.Equal(pair.Expiration) {
+				t.Fatalf("FunctionEnv: %v, expires %v", err, expires)
+			}
+			if !slices.Contains(env, "AWS_ACCESS_KEY_ID="+pair.AccessKeyID) || !slices.Contains(env, "AWS_SESSION_TOKEN="+pair.SessionToken) {
 				t.Errorf("env %q lacks the function's credentials", env)
 			}
 			var got string
@@ -53,7 +63,7 @@ func TestFunctionEnvFollowsIsolation(t *testing.T) {
 
 // An instance that cannot listen inside is refused, not served elsewhere.
 func TestAttachRefusesAnInstanceWithoutItsOwnNetwork(t *testing.T) {
-	a := New(Options{Credentials: &Credentials{Secret: "s"}, Isolation: sandbox.Isolation{OwnNetwork: true}, Handler: http.NotFoundHandler()})
+	a := New(Options{Isolation: sandbox.Isolation{OwnNetwork: true}, Handler: http.NotFoundHandler()})
 	if _, err := a.Attachments()[0].Attach(sharedInstance{}); err == nil {
 		t.Fatal("attached to an instance without InsideListener")
 	}
@@ -73,7 +83,7 @@ func (l *listenerInstance) ListenInside(string) (net.Listener, error) {
 
 func TestAttachServesUntilClosed(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("gust")) })
-	a := New(Options{Credentials: &Credentials{Secret: "s"}, Isolation: sandbox.Isolation{OwnNetwork: true}, Handler: h})
+	a := New(Options{Isolation: sandbox.Isolation{OwnNetwork: true}, Handler: h})
 	inst := &listenerInstance{}
 	c, err := a.Attachments()[0].Attach(inst)
 	if err != nil {
