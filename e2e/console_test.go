@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -188,5 +190,35 @@ func TestConsoleSecondKey(t *testing.T) {
 	}
 	if _, err := c.GetFunction(gusttest.Context(t), &lambda.GetFunctionInput{FunctionName: aws.String("readable")}); err != nil {
 		t.Errorf("the function after the read-only user's attempts: %v", err)
+	}
+
+	// Deleting the access key ends the sessions it signed in.
+	port := srv.Endpoint[strings.LastIndex(srv.Endpoint, ":")+1:]
+	call := func(method, path, body, cookie string) (*http.Response, string) {
+		req, _ := http.NewRequest(method, srv.Endpoint+path, strings.NewReader(body))
+		req.Host = "localhost:" + port // the console's origin
+		req.Header.Set("X-Gust-Console", "1")
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := call("POST", "/console/api/session", `{"accessKeyId":"`+id+`","secretAccessKey":"`+secret+`"}`, "")
+	if res.StatusCode != 200 || len(res.Cookies()) != 1 {
+		t.Fatalf("sign-in: %d %s", res.StatusCode, body)
+	}
+	cookie := res.Cookies()[0].Name + "=" + res.Cookies()[0].Value
+	if res, body := call("GET", "/console/api/aws/2015-03-31/functions/", "", cookie); res.StatusCode != 200 {
+		t.Fatalf("list with the session: %d %s", res.StatusCode, body)
+	}
+	mustAWSCLI(t, srv, cliV1, "iam", "delete-access-key", "--user-name", "reader", "--access-key-id", id)
+	if res, body := call("GET", "/console/api/aws/2015-03-31/functions/", "", cookie); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("list after the key was deleted: %d %s", res.StatusCode, body)
 	}
 }
