@@ -18,10 +18,8 @@ type identity struct {
 	root                  bool // the account root (or an AnyRole function session of a missing role)
 	session               bool // a role session
 	policies              []*policy.Policy
+	usesContext           bool // some policy reads condition keys
 }
-
-// principalPolicies is a cached identity.
-type principalPolicies = identity
 
 // Authorize implements authz.Authorizer: root may do everything; users and
 // role sessions what their policies allow.
@@ -36,11 +34,25 @@ func (s *Service) Authorize(ctx context.Context, caller sigv4.Principal, req aut
 	return s.authorizeIdentity(id, req.Action, req.Resources, req.Context)
 }
 
+// withPolicies sets id's policies and whether any reads the context.
+func (id *identity) withPolicies(ps []*policy.Policy) *identity {
+	id.policies = ps
+	for _, p := range ps {
+		if p.UsesContext() {
+			id.usesContext = true
+		}
+	}
+	return id
+}
+
 func (s *Service) authorizeIdentity(id *identity, action string, resources []string, extra map[string][]string) error {
 	if id.root {
 		return nil
 	}
-	ctx := s.conditionContext(id, extra)
+	var ctx policy.Context
+	if id.usesContext {
+		ctx = s.conditionContext(id, extra)
+	}
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
@@ -117,10 +129,11 @@ func (s *Service) resolve(ctx context.Context, caller sigv4.Principal) (*identit
 		switch {
 		case found && (sess.RoleID == role.ID || sess.Account):
 			id.userID = role.ID + ":" + sess.Name
-			id.policies, err = s.entityPolicies(ctx, role)
+			pols, err := s.entityPolicies(ctx, role)
 			if err != nil {
 				return nil, err
 			}
+			id.withPolicies(pols)
 		case sess.Account: // AnyRole: a function whose role does not exist
 			id.userID, id.root = "AROA"+strings.Repeat("X", 17)+":"+sess.Name, true
 		}
@@ -141,7 +154,7 @@ func (s *Service) resolve(ctx context.Context, caller sigv4.Principal) (*identit
 	if err != nil {
 		return nil, err
 	}
-	return &identity{arn: user.ARN, userID: user.ID, username: user.Name, policies: pols}, nil
+	return (&identity{arn: user.ARN, userID: user.ID, username: user.Name}).withPolicies(pols), nil
 }
 
 // entityPolicies compiles a role's or user's inline and attached policies.
