@@ -42,7 +42,8 @@ type Config struct {
 	AccountID string
 	// PublicURL is the base URL function URLs are built on:
 	// http://<url-id>.lambda-url.<region>.<host of PublicURL>[:port]/. Empty
-	// means http://localhost:<listen port>, which resolves to loopback.
+	// means FunctionUrl is the path form on the listen address (the host
+	// form under localhost is served too, but glibc does not resolve it).
 	PublicURL string
 	// ConsoleURL is the one origin (http(s)://host[:port]) the web console
 	// is served on; the path form of function URLs is refused there, so no
