@@ -55,6 +55,8 @@ type Options struct {
 	// ("<name>.<qualifier>"); Settings account-wide records.
 	Provisioned Records
 	Settings    Records
+	// CodeSigning holds code signing configurations (by id).
+	CodeSigning Records
 	// Policies holds resource-based policies ("<name>" and
 	// "<name>.<qualifier>"); optional: without it AddPermission fails.
 	Policies Records
@@ -78,6 +80,7 @@ type Service struct {
 	provisioned  Records
 	settings     Records
 	policies     Records
+	codeSigning  Records
 
 	accountConcurrency int
 	runtimes           Runtimes
@@ -102,7 +105,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
 }
 
 // Region is the region in this service's ARNs.

@@ -69,7 +69,7 @@ func newTestAPI(t *testing.T) *testAPI {
 	}
 	ctl := control.New(control.Options{
 		Functions: table("functions"), Versions: table("versions"), Aliases: table("aliases"), EventConfigs: table("eventconfigs"),
-		Provisioned: table("provisioned"), Settings: table("settings"), Policies: table("policies"), Code: st, Region: testRegion, AccountID: testAccount,
+		Provisioned: table("provisioned"), Settings: table("settings"), Policies: table("policies"), CodeSigning: table("codesigning"), Code: st, Region: testRegion, AccountID: testAccount,
 	})
 	base, _ := url.Parse("http://localhost:9000")
 	api := lambda.New(lambda.Options{
