@@ -46,6 +46,8 @@ type Function struct {
 	// runtime, so they are stored and returned, not acted on.
 	UpdateRuntimeOn   string `json:"updateRuntimeOn,omitempty"`
 	RuntimeVersionArn string `json:"runtimeVersionArn,omitempty"`
+	// Accepted holds settings stored and returned but not honoured.
+	Accepted Accepted `json:"accepted"`
 	// Status is the function's lifecycle state as AWS reports it.
 	Status
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
+	"sync"
 	"time"
 
 	"gust/internal/apierror"
@@ -91,6 +93,7 @@ type Service struct {
 	log                *slog.Logger
 	now                func() time.Time
 	lookups            invokeLookups
+	warned             sync.Map // settings warned about (see warnUnhonoured)
 }
 
 // New returns a Service.
@@ -173,7 +176,8 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	if err := firstError(
 		s.validateConfig(f, false),
 		validateArchitectures(in.Architectures),
-		validateTracing(in.TracingConfig),
+		s.validateTracingMode(in.TracingConfig),
+		validateAccepted(in.AcceptedPatch),
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
 		errCodeSource(*in.Code),
@@ -181,6 +185,16 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		s.runtimeAvailable(f.Runtime),
 	); err != nil {
 		return Function{}, err
+	}
+	s.applyAccepted(&f.Accepted, in.AcceptedPatch)
+	if in.TracingConfig != nil && in.TracingConfig.Mode != "" {
+		f.TracingMode = in.TracingConfig.Mode
+	}
+	if in.CodeSigningConfigArn != "" {
+		if _, _, err := s.loadCodeSigning(ctx, in.CodeSigningConfigArn); err != nil {
+			return Function{}, apierror.New("CodeSigningConfigNotFoundException", "The code signing configuration cannot be found. Check that the provided configuration is not deleted: %s.", in.CodeSigningConfigArn).WithStatus(http.StatusNotFound)
+		}
+		f.CodeSigningConfigArn = in.CodeSigningConfigArn
 	}
 	if err := s.storeCode(ctx, &f, in.Code.ZipFile); err != nil {
 		return Function{}, err
@@ -451,11 +465,15 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	if err != nil {
 		return Function{}, err
 	}
-	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
+	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), s.validateTracingMode(in.TracingConfig), validateAccepted(in.AcceptedPatch)); err != nil {
 		return Function{}, err
 	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.apply(in.ConfigPatch)
+		s.applyAccepted(&f.Accepted, in.AcceptedPatch)
+		if in.TracingConfig != nil && in.TracingConfig.Mode != "" {
+			f.TracingMode = in.TracingConfig.Mode
+		}
 		f.Status = updating()
 		if in.Environment != nil {
 			f.EnvironmentSet = true
