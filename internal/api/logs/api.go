@@ -15,6 +15,11 @@ import (
 // Store is the log store the API reads; logstore.Store implements it.
 type Store interface {
 	Groups(ctx context.Context) ([]logstore.Group, error)
+	CreateGroup(ctx context.Context, group string, settings logstore.GroupSettings) error
+	ChangeGroup(ctx context.Context, group string, change func(*logstore.Group)) error
+	CreateStream(ctx context.Context, group, stream string) error
+	HasStream(ctx context.Context, group, stream string) error
+	Append(ctx context.Context, group string, entries []logstore.Entry) error
 	DeleteGroup(ctx context.Context, group string) error
 	SetRetention(ctx context.Context, group string, days int) error
 	Streams(ctx context.Context, group, prefix string) ([]logstore.LogStream, error)
@@ -54,6 +59,10 @@ func storeError(err error) error {
 		return apierror.NotFound("The specified log group does not exist.")
 	case errors.Is(err, logstore.ErrStreamNotFound):
 		return apierror.NotFound("The specified log stream does not exist.")
+	case errors.Is(err, logstore.ErrGroupExists):
+		return apierror.New("ResourceAlreadyExistsException", "The specified log group already exists")
+	case errors.Is(err, logstore.ErrStreamExists):
+		return apierror.New("ResourceAlreadyExistsException", "The specified log stream already exists")
 	}
 	return err
 }
@@ -108,6 +117,14 @@ func (a *API) groupARN(name string) string {
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// optionalMillis is 0 (left out of the answer) for the zero time.
+func optionalMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
 
 func fromMillis(ms *int64) time.Time {
 	if ms == nil {
