@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -664,7 +665,8 @@ type AccountUsage struct {
 	FunctionCount int64
 }
 
-// Usage sums code size and counts functions.
+// Usage sums code size (every version's, as AWS counts it) and counts
+// functions.
 func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
 	names, err := s.functions.Keys(ctx, "")
 	if err != nil {
@@ -678,6 +680,16 @@ func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
 		}
 		u.FunctionCount++
 		u.TotalCodeSize += f.CodeSize
+	}
+	versions, err := s.versions.Keys(ctx, "")
+	if err != nil {
+		return AccountUsage{}, fmt.Errorf("listing versions: %w", err)
+	}
+	for _, k := range versions {
+		name, version, _ := strings.Cut(k, ".")
+		if v, err := s.loadVersion(ctx, name, version); err == nil {
+			u.TotalCodeSize += v.CodeSize
+		}
 	}
 	return u, nil
 }

@@ -114,7 +114,7 @@ func TestGolden(t *testing.T) {
 	zipped := testZip(t)
 	zipB64 := base64.StdEncoding.EncodeToString(zipped)
 	zipSum := sha256.Sum256(zipped)
-	expand := strings.NewReplacer(`"<zip-size>"`, strconv.Itoa(len(zipped)), "<zip-sha>", base64.StdEncoding.EncodeToString(zipSum[:]))
+	expand := strings.NewReplacer(`"<zip-size>"`, strconv.Itoa(len(zipped)), `"<zip-size-x2>"`, strconv.Itoa(2*len(zipped)), "<zip-sha>", base64.StdEncoding.EncodeToString(zipSum[:]))
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			t.Parallel()
