@@ -72,10 +72,15 @@ type Options struct {
 	AccountID          string
 	Logger             *slog.Logger
 	Now                func() time.Time // nil = time.Now
+	// CheckRole, when set, is asked whether Lambda may assume a function's
+	// execution role (package iam: the role exists and trusts
+	// lambda.amazonaws.com); its error is the answer to the request.
+	CheckRole func(ctx context.Context, roleARN string) error
 }
 
 // Service manages functions.
 type Service struct {
+	checkRoleFn  func(ctx context.Context, roleARN string) error
 	functions    Records
 	versions     Records
 	aliases      Records
@@ -109,7 +114,8 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
+		checkRoleFn: o.CheckRole}
 }
 
 // Region is the region in this service's ARNs.
@@ -138,6 +144,9 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		return Function{}, validationError("null", "role", "Member must not be null")
 	}
 	if err := validateRole(in.Role); err != nil {
+		return Function{}, err
+	}
+	if err := s.checkRole(ctx, in.Role); err != nil {
 		return Function{}, err
 	}
 	if in.PackageType != "" && in.PackageType != "Zip" {
@@ -469,6 +478,11 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), s.validateTracingMode(in.TracingConfig), validateAccepted(in.AcceptedPatch)); err != nil {
 		return Function{}, err
 	}
+	if in.Role != nil {
+		if err := firstError(validateRole(*in.Role), s.checkRole(ctx, *in.Role)); err != nil {
+			return Function{}, err
+		}
+	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.apply(in.ConfigPatch)
 		s.applyAccepted(&f.Accepted, in.AcceptedPatch)
@@ -483,6 +497,14 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 		// before does not block other changes.
 		return s.validateConfig(*f, in.Runtime != nil)
 	})
+}
+
+// checkRole asks CheckRole, when set.
+func (s *Service) checkRole(ctx context.Context, role string) error {
+	if s.checkRoleFn == nil {
+		return nil
+	}
+	return s.checkRoleFn(ctx, role)
 }
 
 // apply sets the members p names.

@@ -293,3 +293,22 @@ func errCodeSource(c FunctionCode) error {
 	}
 	return nil
 }
+
+// ResourceARN is the ARN a request on function reference ref (a name, a
+// partial or full ARN, possibly with a qualifier) acts on, for
+// authorization: the function's ARN, qualified when the reference or
+// qualifier names a version or alias. A malformed reference yields the
+// unqualified ARN of ref as given; the operation then refuses it.
+func (s *Service) ResourceARN(ref, qualifier string) string {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return s.FunctionARN(ref)
+	}
+	if qualifier == "" {
+		qualifier = r.qualifier
+	}
+	if qualifier != "" {
+		return s.FunctionARN(r.name) + ":" + qualifier
+	}
+	return s.FunctionARN(r.name)
+}

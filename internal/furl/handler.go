@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gust/internal/api/sigv4"
+	"gust/internal/authz"
 	"gust/internal/invoke"
 )
 
@@ -43,9 +44,12 @@ type Options struct {
 	// Policies, when set, is asked before a URL with AuthType NONE is
 	// served: without a statement granting public access it answers 403,
 	// as AWS does.
-	Policies  Policies
-	AccountID string
-	Logger    *slog.Logger
+	Policies Policies
+	// Authorizer, when set, is asked whether the signer of a request to a
+	// URL with AuthType AWS_IAM may lambda:InvokeFunctionUrl the function.
+	Authorizer authz.Authorizer
+	AccountID  string
+	Logger     *slog.Logger
 }
 
 // Handler serves invocations through function URLs.
@@ -134,6 +138,17 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		if err != nil {
 			writeMessage(w, http.StatusForbidden, "Forbidden")
 			return
+		}
+		if h.o.Authorizer != nil {
+			arn := "arn:aws:lambda:" + h.o.Store.Region + ":" + h.o.AccountID + ":function:" + cfg.FunctionName
+			if cfg.Qualifier != "" {
+				arn += ":" + cfg.Qualifier
+			}
+			if err := h.o.Authorizer.Authorize(ctx, p, authz.Request{Action: "lambda:InvokeFunctionUrl", Resources: []string{arn},
+				Context: map[string][]string{"lambda:FunctionUrlAuthType": {AuthAWSIAM}}}); err != nil {
+				writeMessage(w, http.StatusForbidden, "Forbidden")
+				return
+			}
 		}
 		principal = &p
 	}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
+	"gust/internal/api/reqinfo"
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
@@ -54,6 +56,18 @@ type Service struct {
 	// ContentType of responses: application/x-amz-json-1.1 (the default)
 	// or application/x-amz-json-1.0 (SQS, Kinesis, DynamoDB).
 	ContentType string
+	// Authorizer, when set, is asked before every operation whether the
+	// caller may perform "<SigningName>:<operation>" on Resources(op,
+	// body) (nil Resources or none returned: the account, "*"). Services
+	// that authorize inside their operations leave it nil.
+	Authorizer authz.Authorizer
+	Resources  func(op string, body []byte) []string
+	// QueryCompatible, for services that moved from the query protocol
+	// (awsQueryCompatible in their model, SQS), names an error both ways:
+	// the __type to send ("com.amazonaws.sqs#QueueDoesNotExist") and the
+	// query protocol's code, sent as x-amzn-query-error "<code>;Sender"
+	// (SDKs report that code). Nil sends the error's type as __type.
+	QueryCompatible func(e *apierror.Error) (jsonType, queryCode string)
 }
 
 // Options wires a Router.
@@ -124,16 +138,29 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op, ok := svc.Operations[opName]
 	if !ok {
-		writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
+		svc.writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
 		return
 	}
-	out, err := op(authz.WithCaller(r.Context(), caller), body)
+	if svc.Authorizer != nil {
+		var resources []string
+		if svc.Resources != nil {
+			resources = svc.Resources(opName, body)
+		}
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if err := svc.Authorizer.Authorize(r.Context(), caller, authz.Request{Action: svc.SigningName + ":" + opName, Resources: resources,
+			Context: map[string][]string{"aws:SourceIp": {ip}}}); err != nil {
+			svc.writeError(w, errorOf(err))
+			return
+		}
+	}
+	ctx := reqinfo.With(authz.WithCaller(r.Context(), caller), r, w.Header().Get("X-Amzn-RequestId"))
+	out, err := op(ctx, body)
 	if err != nil {
 		e := errorOf(err)
 		if e.Status() >= 500 {
 			rt.log.Error("operation failed", "target", target, "err", err)
 		}
-		writeError(w, e)
+		svc.writeError(w, e)
 		return
 	}
 	b, err := json.Marshal(out)
@@ -162,6 +189,23 @@ func errorOf(err error) *apierror.Error {
 type errorBody struct {
 	Type    string `json:"__type"`
 	Message string `json:"message"`
+}
+
+// writeError writes e in the service's error shape.
+func (s Service) writeError(w http.ResponseWriter, e *apierror.Error) {
+	if s.QueryCompatible == nil {
+		writeError(w, e)
+		return
+	}
+	typ, code := s.QueryCompatible(e)
+	fault := "Sender"
+	if e.Status() >= 500 {
+		fault = "Receiver"
+	}
+	w.Header().Set("x-amzn-query-error", code+";"+fault)
+	w.Header().Set("Content-Type", s.ContentType)
+	w.WriteHeader(e.Status())
+	_ = json.NewEncoder(w).Encode(errorBody{Type: typ, Message: e.Message})
 }
 
 func writeError(w http.ResponseWriter, err error) {

@@ -10,10 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 
+	"gust/internal/api/reqinfo"
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
@@ -126,7 +126,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := authz.WithCaller(r.Context(), caller)
-	ctx = withRequest(ctx, r, reqID)
+	ctx = reqinfo.With(ctx, r, reqID)
 	out, err := op(ctx, Params{values: values})
 	if err != nil {
 		e := ErrorOf(err)
@@ -238,6 +238,21 @@ func WriteError(w http.ResponseWriter, e *apierror.Error) {
 	writeError(w, "", reqID, false, e)
 }
 
+// WriteResult answers a request that reached a service's behaviour outside
+// the Router (an unsigned link such as SNS's SubscribeURL) with the same
+// <ActionResponse> document an operation's result gets.
+func WriteResult(w http.ResponseWriter, action, xmlns string, out any) {
+	reqID := NewRequestID()
+	w.Header().Set("X-Amzn-RequestId", reqID)
+	b, err := encodeResponse(action, xmlns, reqID, out)
+	if err != nil {
+		writeError(w, xmlns, reqID, false, apierror.New("InternalFailure", "encoding response").WithStatus(http.StatusInternalServerError))
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	_, _ = w.Write(b)
+}
+
 // AuthError renders a SigV4 failure with the codes query services use.
 func AuthError(err error) *apierror.Error {
 	var se *sigv4.Error
@@ -256,6 +271,8 @@ func AuthError(err error) *apierror.Error {
 		code = "MissingAuthenticationToken"
 	case sigv4.CodeAccessDenied:
 		code = "AccessDenied"
+	case sigv4.CodeExpiredToken:
+		code = "ExpiredToken"
 	}
 	return apierror.New(code, "%s", se.Message).WithStatus(se.StatusCode)
 }
@@ -274,32 +291,11 @@ func ErrorOf(err error) *apierror.Error {
 	return apierror.New("InternalFailure", "%v", err).WithStatus(http.StatusInternalServerError)
 }
 
-type requestKey struct{}
-
 // RequestInfo is what an operation may need of the HTTP request itself.
-type RequestInfo struct {
-	// Host is the Host header the client used (queue URLs follow it).
-	Host string
-	// Path is the request path (older SQS clients post to the queue URL).
-	Path string
-	// SourceIP is the client's address without port.
-	SourceIP  string
-	RequestID string
-}
-
-func withRequest(ctx context.Context, r *http.Request, reqID string) context.Context {
-	ip := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(ip); err == nil {
-		ip = h
-	}
-	return context.WithValue(ctx, requestKey{}, RequestInfo{Host: r.Host, Path: r.URL.Path, SourceIP: ip, RequestID: reqID})
-}
+type RequestInfo = reqinfo.Info
 
 // RequestFrom returns the request information the Router stored.
-func RequestFrom(ctx context.Context) RequestInfo {
-	ri, _ := ctx.Value(requestKey{}).(RequestInfo)
-	return ri
-}
+func RequestFrom(ctx context.Context) RequestInfo { return reqinfo.From(ctx) }
 
 // NewRequestID is an AWS-style request id (a random UUID).
 func NewRequestID() string {

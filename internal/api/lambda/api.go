@@ -13,6 +13,7 @@ import (
 
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
+	"gust/internal/authz"
 	"gust/internal/control"
 	"gust/internal/invoke"
 )
@@ -34,8 +35,11 @@ type Options struct {
 	// Usage answers GET /gust/v1/usage; optional.
 	Usage Usage
 	// URLs stores function URL configurations; optional.
-	URLs   FunctionURLs
-	Logger *slog.Logger
+	URLs FunctionURLs
+	// Authorizer decides what each verified caller may do; nil allows
+	// everything.
+	Authorizer authz.Authorizer
+	Logger     *slog.Logger
 }
 
 // API serves the Lambda REST API.
@@ -47,6 +51,7 @@ type API struct {
 	secret   string
 	usage    Usage
 	urls     FunctionURLs
+	auth     authz.Authorizer
 	log      *slog.Logger
 }
 
@@ -55,17 +60,24 @@ func New(o Options) *API {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, log: o.Logger}
+	if o.Authorizer == nil {
+		o.Authorizer = authz.Everyone{}
+	}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit
 // and its handler, which gets the authenticated, fully read body.
 type operation struct {
-	name    string
-	maxBody int64
-	service string // SigV4 signing service
-	presign bool   // may be authenticated by a presigned query string
-	handle  func(w http.ResponseWriter, r *http.Request, body []byte) error
+	name string
+	// action is IAM's name of the operation ("lambda:GetFunction");
+	// resource gives the ARNs it acts on, from the path or body.
+	action   string
+	resource func(a *API, r *http.Request, body []byte) []string
+	maxBody  int64
+	service  string // SigV4 signing service
+	presign  bool   // may be authenticated by a presigned query string
+	handle   func(w http.ResponseWriter, r *http.Request, body []byte) error
 }
 
 // serve wraps an operation with body limits, authentication and AWS errors.
@@ -93,6 +105,12 @@ func (a *API) serve(op operation) http.Handler {
 			writeError(w, apierror.New("AccessDeniedException", "Presigned requests are not accepted for %s.", op.name))
 			return
 		}
+		if err := a.auth.Authorize(r.Context(), p, authz.Request{Action: op.action, Resources: op.resource(a, r, body),
+			Context: map[string][]string{"aws:SourceIp": {sourceIP(r)}}}); err != nil {
+			writeError(w, deniedError(err))
+			return
+		}
+		r = r.WithContext(authz.WithCaller(r.Context(), p))
 		if err := op.handle(w, r, body); err != nil {
 			e := apierror.As(err)
 			if e.Type == "ServiceException" {

@@ -18,8 +18,8 @@ func (a *API) Register(mux *http.ServeMux) {
 		pattern string
 		op      operation
 	}{
-		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, handle: a.createFunction}},
-		{"GET /2015-03-31/functions", operation{name: "ListFunctions", maxBody: maxJSONBody, handle: a.listFunctions}},
+		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, resource: createdFunction, handle: a.createFunction}},
+		{"GET /2015-03-31/functions", operation{name: "ListFunctions", maxBody: maxJSONBody, resource: account, handle: a.listFunctions}},
 		{"GET /2015-03-31/functions/{name}", operation{name: "GetFunction", maxBody: maxJSONBody, handle: a.getFunction}},
 		{"DELETE /2015-03-31/functions/{name}", operation{name: "DeleteFunction", maxBody: maxJSONBody, handle: a.deleteFunction}},
 		{"GET /2015-03-31/functions/{name}/configuration", operation{name: "GetFunctionConfiguration", maxBody: maxJSONBody, handle: a.getFunctionConfiguration}},
@@ -45,10 +45,10 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"PUT /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "PutProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.putProvisionedConcurrencyConfig}},
 		{"GET /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "GetProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.getProvisionedConcurrencyConfig}},
 		{"DELETE /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "DeleteProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.deleteProvisionedConcurrencyConfig}},
-		{"GET /2016-08-19/account-settings", operation{name: "GetAccountSettings", maxBody: maxJSONBody, handle: a.getAccountSettings}},
-		{"POST /2017-03-31/tags/{arn}", operation{name: "TagResource", maxBody: maxJSONBody, handle: a.tagResource}},
-		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, handle: a.untagResource}},
-		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, handle: a.listTags}},
+		{"GET /2016-08-19/account-settings", operation{name: "GetAccountSettings", maxBody: maxJSONBody, resource: account, handle: a.getAccountSettings}},
+		{"POST /2017-03-31/tags/{arn}", operation{name: "TagResource", maxBody: maxJSONBody, resource: taggedResource, handle: a.tagResource}},
+		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, resource: taggedResource, handle: a.untagResource}},
+		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, resource: taggedResource, handle: a.listTags}},
 		{"POST /2021-10-31/functions/{name}/url", operation{name: "CreateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.createFunctionURLConfig}},
 		{"GET /2021-10-31/functions/{name}/url", operation{name: "GetFunctionUrlConfig", maxBody: maxJSONBody, handle: a.getFunctionURLConfig}},
 		{"PUT /2021-10-31/functions/{name}/url", operation{name: "UpdateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.updateFunctionURLConfig}},
@@ -57,12 +57,12 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"POST /2015-03-31/functions/{name}/policy", operation{name: "AddPermission", maxBody: maxJSONBody, handle: a.addPermission}},
 		{"GET /2015-03-31/functions/{name}/policy", operation{name: "GetPolicy", maxBody: maxJSONBody, handle: a.getPolicy}},
 		{"DELETE /2015-03-31/functions/{name}/policy/{sid}", operation{name: "RemovePermission", maxBody: maxJSONBody, handle: a.removePermission}},
-		{"POST /2020-04-22/code-signing-configs", operation{name: "CreateCodeSigningConfig", maxBody: maxJSONBody, handle: a.createCodeSigningConfig}},
-		{"GET /2020-04-22/code-signing-configs", operation{name: "ListCodeSigningConfigs", maxBody: maxJSONBody, handle: a.listCodeSigningConfigs}},
-		{"GET /2020-04-22/code-signing-configs/{arn}", operation{name: "GetCodeSigningConfig", maxBody: maxJSONBody, handle: a.getCodeSigningConfig}},
-		{"PUT /2020-04-22/code-signing-configs/{arn}", operation{name: "UpdateCodeSigningConfig", maxBody: maxJSONBody, handle: a.updateCodeSigningConfig}},
-		{"DELETE /2020-04-22/code-signing-configs/{arn}", operation{name: "DeleteCodeSigningConfig", maxBody: maxJSONBody, handle: a.deleteCodeSigningConfig}},
-		{"GET /2020-04-22/code-signing-configs/{arn}/functions", operation{name: "ListFunctionsByCodeSigningConfig", maxBody: maxJSONBody, handle: a.listFunctionsByCodeSigningConfig}},
+		{"POST /2020-04-22/code-signing-configs", operation{name: "CreateCodeSigningConfig", maxBody: maxJSONBody, resource: account, handle: a.createCodeSigningConfig}},
+		{"GET /2020-04-22/code-signing-configs", operation{name: "ListCodeSigningConfigs", maxBody: maxJSONBody, resource: account, handle: a.listCodeSigningConfigs}},
+		{"GET /2020-04-22/code-signing-configs/{arn}", operation{name: "GetCodeSigningConfig", maxBody: maxJSONBody, resource: taggedResource, handle: a.getCodeSigningConfig}},
+		{"PUT /2020-04-22/code-signing-configs/{arn}", operation{name: "UpdateCodeSigningConfig", maxBody: maxJSONBody, resource: taggedResource, handle: a.updateCodeSigningConfig}},
+		{"DELETE /2020-04-22/code-signing-configs/{arn}", operation{name: "DeleteCodeSigningConfig", maxBody: maxJSONBody, resource: taggedResource, handle: a.deleteCodeSigningConfig}},
+		{"GET /2020-04-22/code-signing-configs/{arn}/functions", operation{name: "ListFunctionsByCodeSigningConfig", maxBody: maxJSONBody, resource: taggedResource, handle: a.listFunctionsByCodeSigningConfig}},
 		{"PUT /2020-06-30/functions/{name}/code-signing-config", operation{name: "PutFunctionCodeSigningConfig", maxBody: maxJSONBody, handle: a.putFunctionCodeSigningConfig}},
 		{"GET /2020-06-30/functions/{name}/code-signing-config", operation{name: "GetFunctionCodeSigningConfig", maxBody: maxJSONBody, handle: a.getFunctionCodeSigningConfig}},
 		{"DELETE /2020-06-30/functions/{name}/code-signing-config", operation{name: "DeleteFunctionCodeSigningConfig", maxBody: maxJSONBody, handle: a.deleteFunctionCodeSigningConfig}},
@@ -70,12 +70,18 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"PUT /2024-08-31/functions/{name}/recursion-config", operation{name: "PutFunctionRecursionConfig", maxBody: maxJSONBody, handle: a.putFunctionRecursionConfig}},
 		{"GET /2021-07-20/functions/{name}/runtime-management-config", operation{name: "GetRuntimeManagementConfig", maxBody: maxJSONBody, handle: a.getRuntimeManagementConfig}},
 		{"PUT /2021-07-20/functions/{name}/runtime-management-config", operation{name: "PutRuntimeManagementConfig", maxBody: maxJSONBody, handle: a.putRuntimeManagementConfig}},
-		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
-		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
+		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", action: "lambda:GetFunction", maxBody: 0, presign: true, handle: a.downloadCode}},
+		{"GET /gust/v1/usage", operation{name: "GetUsage", action: "lambda:GetAccountSettings", maxBody: 0, resource: account, handle: a.getUsage}},
 	}
 	for _, rt := range routes {
 		op := rt.op
 		op.service = "lambda"
+		if op.action == "" {
+			op.action = "lambda:" + op.name
+		}
+		if op.resource == nil {
+			op.resource = function
+		}
 		h := a.serve(op)
 		mux.Handle(rt.pattern, h)
 		mux.Handle(rt.pattern+"/{$}", h) // botocore adds a trailing slash to some URIs

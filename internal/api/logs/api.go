@@ -1,9 +1,12 @@
 package logs
 
 import (
+	"encoding/json"
+
 	"context"
 	"errors"
 	"fmt"
+	"gust/internal/authz"
 	"regexp"
 	"strings"
 	"time"
@@ -32,6 +35,8 @@ type Options struct {
 	Store     Store
 	Region    string // in ARNs
 	AccountID string
+	// Authorizer decides what callers may do; nil allows everything.
+	Authorizer authz.Authorizer
 }
 
 // API is the CloudWatch Logs API.
@@ -39,11 +44,12 @@ type API struct {
 	store     Store
 	region    string
 	accountID string
+	auth      authz.Authorizer
 }
 
 // New returns the API; Service gives its operations to an awsjson.Router.
 func New(o Options) *API {
-	return &API{store: o.Store, region: o.Region, accountID: o.AccountID}
+	return &API{store: o.Store, region: o.Region, accountID: o.AccountID, auth: o.Authorizer}
 }
 
 // TargetPrefix and SigningName identify CloudWatch Logs on the wire.
@@ -131,4 +137,28 @@ func fromMillis(ms *int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(*ms)
+}
+
+// resources is the log group an operation names, as IAM sees it
+// (arn:aws:logs:<region>:<account>:log-group:<name>:*); none for
+// operations on the account (DescribeLogGroups). Tagging names the group
+// by ARN; CreateLogStream and PutLogEvents act on a log stream of it.
+func (a *API) resources(_ string, body []byte) []string {
+	var in struct {
+		LogGroupName  string `json:"logGroupName"`
+		LogStreamName string `json:"logStreamName"`
+		ResourceArn   string `json:"resourceArn"`
+	}
+	if json.Unmarshal(body, &in) != nil {
+		return nil
+	}
+	switch {
+	case in.ResourceArn != "":
+		return []string{strings.TrimSuffix(in.ResourceArn, ":*") + ":*"}
+	case in.LogGroupName == "":
+		return nil
+	case in.LogStreamName != "":
+		return []string{a.groupARN(in.LogGroupName) + ":log-stream:" + in.LogStreamName}
+	}
+	return []string{a.groupARN(in.LogGroupName) + ":*"}
 }
