@@ -223,7 +223,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies", "codesigning"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -348,7 +348,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], CodeSigning: tables["codesigning"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 		CheckRole: func(ctx context.Context, role string) error {
 			err := identity.CheckExecutionRole(ctx, role)
