@@ -220,12 +220,6 @@ func TestInvokeFailures(t *testing.T) {
 	}
 	healthy()
 
-	fe, body, _ = failing(`{"action":"exit","n":0}`)
-	if fe != "Unhandled" || body["errorType"] != "Runtime.ExitError" || !strings.HasSuffix(body["errorMessage"], " Error: Runtime exited without providing a reason") {
-		t.Errorf("exit 0: %s %v", fe, body)
-	}
-	healthy()
-
 	fe, body, _ = failing(`{"action":"oom","n":400}`)
 	if fe != "Unhandled" || body["errorType"] != "Runtime.OutOfMemory" {
 		t.Errorf("out of memory: %s %v", fe, body)
@@ -236,6 +230,13 @@ func TestInvokeFailures(t *testing.T) {
 	fe, body, _ = failing(`{"action":"big","n":7000000}`)
 	if fe != "Unhandled" || body["errorType"] != "Function.ResponseSizeTooLarge" {
 		t.Errorf("oversized response: %s %v", fe, body)
+	}
+	healthy()
+
+	// A runtime that exits cleanly mid-invocation.
+	fe, body, _ = failing(`{"action":"exit","n":0}`)
+	if fe != "Unhandled" || body["errorType"] != "Runtime.ExitError" || !strings.HasSuffix(body["errorMessage"], " Error: Runtime exited without providing a reason") {
+		t.Errorf("exit 0: %s %v", fe, body)
 	}
 	healthy()
 
