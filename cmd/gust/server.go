@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gust/internal/api/apigatewayv2"
 	"gust/internal/api/awsjson"
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
@@ -42,6 +43,7 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/httpapi"
 	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
@@ -433,6 +435,20 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	// HTTP APIs: API Gateway v2's management API (signed for "apigateway",
+	// routed by scope) and the data plane on <api-id>.execute-api.* hosts
+	// and the path form, which invokes functions synchronously.
+	httpAPITable, err := st.Table(ctx, "httpapis")
+	if err != nil {
+		return fmt.Errorf("opening table httpapis: %w", err)
+	}
+	httpAPICache, err := httpAPITable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table httpapis: %w", err)
+	}
+	httpAPIStore := &httpapi.Store{Table: httpAPICache, Keys: httpAPITable}
+	httpAPIs := httpapi.NewHandler(httpapi.Options{Store: httpAPIStore, Invoker: inv, Base: publicBase, Region: cfg.Region, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	apiGatewayAPI := apigatewayv2.New(apigatewayv2.Options{Store: httpAPIStore, Verifier: verifier, Authorizer: authorizer, Region: cfg.Region, AccountID: cfg.AccountID, Base: publicBase, PathBase: pathBase, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -468,7 +484,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		sqsAPI.Query(),
 		snsAPI.Service(),
 	)
-	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: snsAPI.Public(mux)})
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{"apigateway": apiGatewayAPI.Handler()}, Default: snsAPI.Public(mux)})
 	apiHandler.Handler = door
 	// Console: any key pair the API's verifier knows signs in, on the
 	// console's own origin only (see webOrigins).
@@ -479,10 +495,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	top.Handle("/", door)
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
+	mux.HandleFunc(httpapi.PathPrefix+"{id}/", httpAPIs.ServePath)
+	mux.HandleFunc(httpapi.PathPrefix+"{id}", httpAPIs.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
-	// The host form of function URLs is matched before any API route.
-	srv := &http.Server{Handler: urls.Routes(top), ReadHeaderTimeout: 10 * time.Second}
+	// The host forms of function URLs and HTTP APIs are matched before any
+	// API route.
+	srv := &http.Server{Handler: urls.Routes(httpAPIs.Routes(top)), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", isolated.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, consoleOrigin, cfg, creds, generated)
 

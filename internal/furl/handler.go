@@ -120,8 +120,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	if cfg.Cors != nil && isPreflight(r) {
-		preflight(w, r, cfg.Cors)
+	if cfg.Cors != nil && IsPreflight(r) {
+		Preflight(w, r, cfg.Cors)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -168,7 +168,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 	}
 	res, err := h.o.Invoker.Invoke(ctx, invoke.Request{RequestID: reqID, FunctionName: cfg.FunctionName, Qualifier: cfg.Qualifier, Payload: event})
 	if cfg.Cors != nil {
-		corsHeaders(w, r, cfg.Cors)
+		CORSHeaders(w, r, cfg.Cors)
 	}
 	if err != nil {
 		h.o.Logger.Debug("function URL invoke", "url_id", id, "err", err)
@@ -188,7 +188,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		writeMessage(w, http.StatusBadGateway, "Internal Server Error")
 		return
 	}
-	if err := writeResult(w, res.Payload); err != nil {
+	if err := WriteResult(w, res.Payload); err != nil {
 		h.o.Logger.Debug("function URL response", "url_id", id, "err", err)
 		writeMessage(w, http.StatusBadGateway, "Internal Server Error")
 	}
