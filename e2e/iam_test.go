@@ -304,6 +304,26 @@ print(json.dumps({
 		t.Errorf("listing rules: %v", err)
 	}
 
+	// Creating a function hands it a role: that needs iam:PassRole on the
+	// role too, as on AWS.
+	mustAWSCLI(t, srv, cliV1, "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "create", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:CreateFunction","Resource":"*"}]}`)
+	readerLambda := lambdaAs(srv, id, secret, "")
+	create := func() error {
+		_, err := readerLambda.CreateFunction(gusttest.Context(t), &lambda.CreateFunctionInput{FunctionName: aws.String("mine"), Runtime: "provided.al2023",
+			Role: aws.String("arn:aws:iam::000000000000:role/fn"), Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: goFunctionZip(t)}})
+		return err
+	}
+	gusttest.WaitFor(t, 5*time.Second, "the new user policy", func() bool {
+		err := create()
+		return apiErrorCode(err) == "AccessDeniedException" && strings.Contains(err.Error(),
+			"User: arn:aws:iam::000000000000:user/reader is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role/fn because no identity-based policy allows the iam:PassRole action")
+	})
+	mustAWSCLI(t, srv, cliV1, "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "create", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:CreateFunction","Resource":"*"},{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::000000000000:role/fn"}]}`)
+	gusttest.WaitFor(t, 5*time.Second, "PassRole", func() bool { return create() == nil })
+	mustAWSCLI(t, srv, cliV1, "iam", "delete-user-policy", "--user-name", "reader", "--policy-name", "create")
+
 	// Removing the user's permission takes effect at once; deleting the
 	// key ends it.
 	mustAWSCLI(t, srv, cliV1, "iam", "detach-user-policy", "--user-name", "reader", "--policy-arn", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess")
