@@ -27,11 +27,13 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	"gust/internal/api/sns"
 	sqsapi "gust/internal/api/sqs"
 	stsapi "gust/internal/api/sts"
 	"gust/internal/apierror"
 	"gust/internal/async"
 	"gust/internal/authz"
+	"gust/internal/buses"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -52,6 +54,7 @@ import (
 	"gust/internal/telemetry/logstore"
 	"gust/internal/telemetry/metering"
 	"gust/internal/telemetry/metrics"
+	"gust/internal/topics"
 )
 
 func serverCommand() *cobra.Command {
@@ -362,8 +365,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
 	}
-	ruleStore := &rules.Store{Table: tables["rules"]}
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	authorizer = identity
@@ -380,6 +381,49 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	defer queueService.Close()
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
+	// SNS: topics and subscriptions in KV, publishes in durable queues
+	// delivered by topicService.Run, notifications signed with a stored key.
+	topicTable, err := st.Table(ctx, "topics")
+	if err != nil {
+		return fmt.Errorf("opening table topics: %w", err)
+	}
+	cachedTopics, err := topicTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table topics: %w", err)
+	}
+	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	topicService := topics.New(topics.Options{
+		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, Queues: queueService, BaseURL: endpoint,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+	// EventBridge buses: custom buses in KV, PutEvents into a durable
+	// queue that busService.Run matches against rules and delivers.
+	ruleStore := &rules.Store{Table: tables["rules"]}
+	busTable, err := st.Table(ctx, "buses")
+	if err != nil {
+		return fmt.Errorf("opening table buses: %w", err)
+	}
+	cachedBuses, err := busTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table buses: %w", err)
+	}
+	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: time.Minute})
+	if err != nil {
+		return err
+	}
+	busService := buses.New(buses.Options{
+		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Queues: queueService, Topics: topicService,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+	})
+	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -405,15 +449,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Buses: busService, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 		sqsAPI.JSON(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
 		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
 		stsapi.New(stsapi.Options{IAM: identity}).Service(),
 		sqsAPI.Query(),
+		snsAPI.Service(),
 	)
-	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: snsAPI.Public(mux)})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
@@ -434,8 +479,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	scheduled := make(chan error, 1)
 	go func() { scheduled <- scheduler.Run(workCtx) }()
+	notified := make(chan error, 1)
+	go func() { notified <- topicService.Run(workCtx) }()
+	routed := make(chan error, 1)
+	go func() { routed <- busService.Run(workCtx) }()
 	defer func() {
 		stopWork()
+		if err := <-routed; err != nil {
+			log.Warn("event bus delivery", "err", err)
+		}
+		if err := <-notified; err != nil {
+			log.Warn("sns delivery", "err", err)
+		}
 		<-provisioned
 		if err := <-scheduled; err != nil {
 			log.Warn("scheduler", "err", err)
