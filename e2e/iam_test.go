@@ -124,6 +124,21 @@ func TestIAMExecutionRoles(t *testing.T) {
 		t.Fatalf("victim after a refused delete: %v", err)
 	}
 
+	// The same from a Python function with boto3 (the runtime's own).
+	createRuntimeFunction(t, c, "pycaller", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
+		in.Role, in.Timeout = aws.String(roleARN), aws.Int32(20)
+	})
+	var ok callResult
+	invokeJSON(t, c, "pycaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "py"}}, &ok)
+	if ok.Status != 200 || ok.Payload.Arg != "py" {
+		t.Errorf("boto3 invoking the allowed target: %+v", ok)
+	}
+	res, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("pycaller"), Payload: []byte(`{"action":"call","arg":"victim","payload":{}}`)})
+	if err != nil || res.FunctionError == nil || !strings.Contains(string(res.Payload), "An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::"+account+
+		":assumed-role/caller-role/pycaller is not authorized to perform: lambda:InvokeFunction on resource: "+victimARN) {
+		t.Errorf("boto3 invoking victim: %v %s", err, res.Payload)
+	}
+
 	// The function's credentials are temporary, name the role session, and
 	// work as exactly that from anywhere.
 	creds := call("GetFunction:target")
