@@ -91,8 +91,9 @@ type derivedKey struct {
 type Principal struct {
 	AccessKeyID string
 	// Region is the region of the credential scope (the Verifier's Region
-	// when it has one, or us-east-1 for IAM and STS); it is restricted to lowercase letters, digits and '-' so that it can
-	// be put into ARNs as is.
+	// when it has one, or us-east-1 for IAM and STS); it is restricted to
+	// lowercase letters, digits and '-' so that it can be put into ARNs as
+	// is.
 	Region string
 	// Service is the signing service name of the credential scope; it always
 	// equals the service Verify was asked to check.
