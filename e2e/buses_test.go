@@ -145,6 +145,11 @@ print(failed)
 		}
 	}
 
+	m := scrapeMetrics(t, srv)
+	if m[`gust_events_messages_total{bus="orders",event="published"}`] != 3 || m[`gust_events_messages_total{bus="orders",event="delivered"}`] < 11 {
+		t.Errorf("bus counters: published %v, delivered %v", m[`gust_events_messages_total{bus="orders",event="published"}`], m[`gust_events_messages_total{bus="orders",event="delivered"}`])
+	}
+
 	t.Run("input transformer, SNS and bus targets", func(t *testing.T) {
 		// A rule on the custom bus forwards to the default bus; a rule
 		// there transforms the event for the worker, another publishes it

@@ -379,6 +379,15 @@ print(r["MessageId"])
 		t.Errorf("the SQS envelope's signature: %v", err)
 	}
 
+	// Counted per topic: one publish, four deliveries (two functions, one
+	// endpoint, one queue) once they are all in.
+	gusttest.WaitFor(t, 30*time.Second, "the SNS delivery counters", func() bool {
+		return scrapeMetrics(t, srv)[`gust_sns_messages_total{event="delivered",topic="orders"}`] >= 4
+	})
+	if m := scrapeMetrics(t, srv); m[`gust_sns_messages_total{event="published",topic="orders"}`] != 1 {
+		t.Errorf("published counter: %v", m[`gust_sns_messages_total{event="published",topic="orders"}`])
+	}
+
 	t.Run("FIFO topic to FIFO queue", func(t *testing.T) {
 		mustAWSCLI(t, srv, cliV1, "sqs", "create-queue", "--queue-name", "ordered.fifo", "--attributes", "FifoQueue=true")
 		fifo := mustAWSCLI(t, srv, cliV1, "sns", "create-topic", "--name", "ordered.fifo", "--attributes", "FifoTopic=true,ContentBasedDeduplication=true")["TopicArn"].(string)
