@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -144,28 +143,15 @@ func BenchmarkSNSPublish16(b *testing.B) {
 	b.Cleanup(bare.Close)
 	bareClient := sns.New(sns.Options{Region: gusttest.Region, BaseEndpoint: aws.String(bare.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(gusttest.AccessKeyID, gusttest.SecretAccessKey, ""), RetryMaxAttempts: 1})
-	run := func(c *sns.Client) float64 {
-		var wg sync.WaitGroup
-		per := max(b.N/16, 1)
-		start := time.Now()
-		for range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range per {
-					if _, err := c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("hello")}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		return float64(per*16) / time.Since(start).Seconds()
-	}
 	b.ResetTimer()
-	gust := run(client)
-	floor := run(bareClient)
+	publish := func(c *sns.Client) func() error {
+		return func() error {
+			_, err := c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("hello")})
+			return err
+		}
+	}
+	gust := perSecond16(b, publish(client))
+	floor := perSecond16(b, publish(bareClient))
 	b.ReportMetric(gust, "published/s")
 	b.ReportMetric(floor, "floor-req/s")
 	b.ReportMetric(gust/floor, "x-floor")
