@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -78,6 +79,14 @@ func (e *snsEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err := verifySNSMessage(msg); err != nil {
+			var unreachable *certUnreachable
+			if errors.As(err, &unreachable) {
+				// The server that sent it died (the kill -9 case): refuse
+				// for now, as a subscriber must; SNS delivers it again.
+				e.t.Logf("cannot verify yet: %v", err)
+				http.Error(w, "cannot fetch the signing certificate", http.StatusServiceUnavailable)
+				return
+			}
 			e.t.Errorf("SNS message signature: %v\n%s", err, body)
 			http.Error(w, "bad signature", http.StatusForbidden)
 			return
@@ -158,7 +167,7 @@ func verifySNSMessage(msg map[string]string) error {
 	}
 	resp, err := http.Get(msg["SigningCertURL"])
 	if err != nil {
-		return err
+		return &certUnreachable{err}
 	}
 	defer resp.Body.Close()
 	certPEM, _ := io.ReadAll(resp.Body)
@@ -185,6 +194,11 @@ func verifySNSMessage(msg map[string]string) error {
 	}
 	return fmt.Errorf("SignatureVersion %q", msg["SignatureVersion"])
 }
+
+// certUnreachable is a signing certificate that could not be fetched.
+type certUnreachable struct{ err error }
+
+func (c *certUnreachable) Error() string { return "fetching the signing certificate: " + c.err.Error() }
 
 // snsRecords returns the SNS event records the functions reported.
 func snsRecords(col *collector, keep func(rec, sns map[string]any) bool) []map[string]any {
