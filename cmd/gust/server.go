@@ -391,11 +391,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("caching table topics: %w", err)
 	}
-	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: time.Minute})
+	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
-	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: time.Minute})
+	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
@@ -415,7 +415,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("caching table buses: %w", err)
 	}
-	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: time.Minute})
+	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
