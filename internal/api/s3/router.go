@@ -119,11 +119,13 @@ type request struct {
 }
 
 // Routes wraps next: requests whose Host names a bucket
-// (<bucket>.s3.<anything>) and S3's legacy presigned URLs (which carry no
-// credential scope) go to S3; every other request goes to next.
+// (<bucket>.s3.<anything>), requests signed for s3, and S3's legacy
+// presigned URLs (which carry no credential scope) go to S3; every other
+// request goes to next. Placed before any http.ServeMux, it keeps keys
+// such as "a//b" or "./x" from being cleaned into redirects.
 func (h *Handler) Routes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := HostBucket(r.Host); ok || sigv4.IsS3QueryV2(r) {
+		if _, ok := HostBucket(r.Host); ok || sigv4.IsS3QueryV2(r) || sigv4.ScopeService(r) == "s3" {
 			h.ServeHTTP(w, r)
 			return
 		}
