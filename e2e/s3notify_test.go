@@ -264,6 +264,30 @@ func TestS3NotificationsSurviveCrash(t *testing.T) {
 	for i := range n {
 		getThumb(t, c, fmt.Sprintf("crash/%d.jpg.thumb", i))
 	}
+
+	// The same while the events are certainly still in S3's own queue:
+	// the function is missing, so every delivery attempt fails and is
+	// retried; the server dies; once it is back the function exists again
+	// and every event reaches it.
+	lc := srv.Lambda()
+	if _, err := lc.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("thumbnailer")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String(fmt.Sprintf("queued/%d.jpg", i)), Body: strings.NewReader("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Kill()
+	srv.Start()
+	createRuntimeFunction(t, srv.Lambda(), "thumbnailer", pythonRuntime(t), "app.handler", fixtureZip(t, "s3fn"), func(in *lambda.CreateFunctionInput) {
+		in.Timeout = aws.Int32(30)
+		in.Environment = &types.Environment{Variables: map[string]string{"OUT_BUCKET": "thumbs"}}
+	})
+	c = s3Client(srv, true)
+	for i := range n {
+		getThumb(t, c, fmt.Sprintf("queued/%d.jpg.thumb", i))
+	}
 	var nk *s3types.NoSuchKey
 	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("thumbs"), Key: aws.String("missing")}); !errors.As(err, &nk) {
 		t.Errorf("GetObject of a missing key: %v", err)

@@ -11,7 +11,8 @@
 // matching invocation was accepted, so a crash anywhere between the write
 // and the invocation redelivers it. An event whose write never committed
 // (the server died between recording it and committing) is dropped once it
-// is older than a grace period.
+// is older than a grace period, and so is one whose destination kept
+// refusing it (a missing function or queue) that long.
 //
 // QueueConfigurations and TopicConfigurations are delivered the same way
 // to SQS (the record document as the message body) and SNS (subject

@@ -57,8 +57,8 @@ type Options struct {
 	Topics Topics
 	Region string
 	Logger *slog.Logger
-	// Grace is how long an event waits for its write to commit; zero
-	// means a minute.
+	// Grace is how long an event waits for its write to commit, and how
+	// long a destination that refuses it is retried; zero means a minute.
 	Grace time.Duration
 }
 
@@ -147,7 +147,10 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 			continue
 		}
 		if err := s.to(ctx, t.ARN, payload); err != nil {
-			if ctx.Err() != nil || d.Delivered() < 5 {
+			// A destination that refuses (a missing function or queue, a
+			// throttle) is retried until the event is older than the
+			// grace period; then the event is given up, as S3 does.
+			if ctx.Err() != nil || time.Since(e.Time) < n.o.Grace {
 				_ = d.Retry(time.Second)
 				return
 			}
