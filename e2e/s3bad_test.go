@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -354,4 +355,48 @@ func TestS3BadInput(t *testing.T) {
 			t.Errorf("suffix range: %q %s", b, *out.ContentRange)
 		}
 	})
+}
+
+// TestS3Permissions: every S3 operation asks IAM, with S3's action names
+// and ARNs; a user whose policy allows reading one prefix reads it and is
+// refused everything else with S3's AccessDenied.
+func TestS3Permissions(t *testing.T) {
+	srv := gusttest.Start(t, gusttest.Options{Args: []string{"--isolation", "process"}})
+	ctx := gusttest.Context(t)
+	root := s3Client(srv, true)
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("perm")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"public/a.txt", "private/b.txt"} {
+		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("perm"), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustAWSCLI(t, srv, cliV2, "iam", "create-user", "--user-name", "s3reader")
+	mustAWSCLI(t, srv, cliV2, "iam", "put-user-policy", "--user-name", "s3reader", "--policy-name", "read-public", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::perm/public/*"},`+
+			`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::perm"}]}`)
+	key := mustAWSCLI(t, srv, cliV2, "iam", "create-access-key", "--user-name", "s3reader")["AccessKey"].(map[string]any)
+	user := s3.New(s3.Options{Region: gusttest.Region, BaseEndpoint: aws.String(srv.Endpoint), UsePathStyle: true, RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(key["AccessKeyId"].(string), key["SecretAccessKey"].(string), "")})
+	if _, err := user.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("perm"), Key: aws.String("public/a.txt")}); err != nil {
+		t.Errorf("allowed GetObject: %v", err)
+	}
+	if _, err := user.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("perm")}); err != nil {
+		t.Errorf("allowed ListObjectsV2: %v", err)
+	}
+	_, err := user.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("perm"), Key: aws.String("private/b.txt")})
+	if apiErrorCode(err) != "AccessDenied" || !strings.Contains(err.Error(), "s3:GetObject on resource: arn:aws:s3:::perm/private/b.txt") {
+		t.Errorf("GetObject outside the prefix: %v", err)
+	}
+	_, err = user.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("perm"), Key: aws.String("public/new.txt"), Body: strings.NewReader("x")})
+	if apiErrorCode(err) != "AccessDenied" {
+		t.Errorf("PutObject: %v", err)
+	}
+	if _, err := root.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("perm"), Key: aws.String("public/new.txt")}); err == nil {
+		t.Error("the refused PUT stored an object")
+	}
+	if _, err := user.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("perm")}); apiErrorCode(err) != "AccessDenied" {
+		t.Errorf("DeleteBucket: %v", err)
+	}
 }
