@@ -174,6 +174,14 @@ func TestS3Notifications(t *testing.T) {
 		t.Errorf("removal record = %v", removed)
 	}
 
+	// gust lists buckets with their wiring, and a bucket's objects.
+	if out, _ := mustGust(t, srv, "buckets"); !strings.Contains(out, "ObjectCreated:* *.jpg -> function:thumbnailer") || !strings.Contains(out, "thumbs") {
+		t.Errorf("gust buckets:\n%s", out)
+	}
+	if out, _ := mustGust(t, srv, "buckets", "thumbs"); !strings.Contains(out, "photos/cli.jpg.thumb") {
+		t.Errorf("gust buckets thumbs:\n%s", out)
+	}
+
 	// Queue configurations: SQS gets S3's s3:TestEvent when the
 	// configuration is put, then the records.
 	q := sqs.New(sqs.Options{Region: gusttest.Region, BaseEndpoint: aws.String(srv.Endpoint), RetryMaxAttempts: 1,

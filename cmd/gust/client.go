@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 )
 
@@ -30,6 +31,7 @@ type clients struct {
 	lambda   *lambda.Client
 	logs     *cloudwatchlogs.Client
 	iam      *iam.Client
+	s3       *s3.Client
 }
 
 // newClients loads the AWS configuration and checks, before any signed
@@ -76,6 +78,7 @@ func newClients(ctx context.Context) (*clients, error) {
 		lambda:   lambda.NewFromConfig(cfg),
 		logs:     cloudwatchlogs.NewFromConfig(cfg),
 		iam:      iam.NewFromConfig(cfg),
+		s3:       s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
 	}, nil
 }
 

@@ -22,7 +22,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serverCommand(), deployCommand(), invokeCommand(), logsCommand(), lsCommand(), rmCommand(), usageCommand(), devCommand())
+	root.AddCommand(serverCommand(), deployCommand(), invokeCommand(), logsCommand(), lsCommand(), bucketsCommand(), rmCommand(), usageCommand(), devCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "gust:", err)
 		os.Exit(1)
