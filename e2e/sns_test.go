@@ -312,8 +312,11 @@ print(c.subscribe(TopicArn=sys.argv[1], Protocol="lambda", Endpoint=sys.argv[2])
 			t.Fatal(err)
 		}
 		for _, s := range out.Subscriptions {
-			if aws.ToString(s.Protocol) == "http" && aws.ToString(s.SubscriptionArn) != "pending confirmation" {
-				httpSubARN = aws.ToString(s.SubscriptionArn)
+			switch arn := aws.ToString(s.SubscriptionArn); {
+			case aws.ToString(s.Protocol) != "http":
+			case arn == "PendingConfirmation": // not confirmed yet
+			default:
+				httpSubARN = arn
 			}
 		}
 		return httpSubARN != ""

@@ -272,7 +272,9 @@ func (s *Service) Subscriptions(ctx context.Context, topicARN string) ([]Subscri
 	var out []SubscriptionInfo
 	for _, t := range ts {
 		for _, sub := range t.Subscriptions {
-			info := SubscriptionInfo{Subscription: sub, ARN: PendingConfirmation, TopicARN: s.TopicARN(t.Name)}
+			// Listings say "PendingConfirmation" where Subscribe said
+			// "pending confirmation", as AWS does.
+			info := SubscriptionInfo{Subscription: sub, ARN: "PendingConfirmation", TopicARN: s.TopicARN(t.Name)}
 			if !sub.Pending {
 				info.ARN = s.SubscriptionARN(t.Name, sub.ID)
 			}
