@@ -327,7 +327,8 @@ print(a["ApiEndpoint"])
 		}
 	})
 
-	// Last: the abandoned invocation costs its environment.
+	// The abandoned invocation costs its environment: the next request must
+	// still be served.
 	t.Run("integration timeout gives 504, and the next request is served", func(t *testing.T) {
 		began := time.Now()
 		res, b := do(t, hc, "GET", host+"/slow/sleep", nil)
@@ -341,5 +342,41 @@ print(a["ApiEndpoint"])
 			t.Errorf("after the timeout: %d %s", res.StatusCode, b)
 		}
 		t.Logf("next request after %v", time.Since(began))
+	})
+
+	t.Run("Lambda authorizer with simple responses and caching", func(t *testing.T) {
+		au, err := gw.CreateAuthorizer(ctx, &apigatewayv2.CreateAuthorizerInput{ApiId: api.ApiId, Name: aws.String("gate"),
+			AuthorizerType: agtypes.AuthorizerTypeRequest, AuthorizerUri: aws.String(fnARN), AuthorizerPayloadFormatVersion: aws.String("2.0"),
+			EnableSimpleResponses: aws.Bool(true), IdentitySource: []string{"$request.header.Authorization"}, AuthorizerResultTtlInSeconds: aws.Int32(300)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := gw.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: api.ApiId, RouteKey: aws.String("GET /private/{id}"), Target: aws.String(v2),
+			AuthorizationType: agtypes.AuthorizationTypeCustom, AuthorizerId: aws.String("nope12")}); apiErrorCode(err) != "BadRequestException" {
+			t.Errorf("unknown authorizer: %v", err)
+		}
+		if _, err := gw.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: api.ApiId, RouteKey: aws.String("GET /private/{id}"), Target: aws.String(v2),
+			AuthorizationType: agtypes.AuthorizationTypeCustom, AuthorizerId: au.AuthorizerId}); err != nil {
+			t.Fatal(err)
+		}
+		if res, b := do(t, hc, "GET", host+"/private/1", nil); res.StatusCode != 401 || string(b) != `{"message":"Unauthorized"}` {
+			t.Errorf("no identity: %d %s", res.StatusCode, b)
+		}
+		if res, b := do(t, hc, "GET", host+"/private/1", nil, "Authorization", "wrong"); res.StatusCode != 403 || string(b) != `{"message":"Forbidden"}` {
+			t.Errorf("denied: %d %s", res.StatusCode, b)
+		}
+		var calls []any
+		for i := 0; i < 2; i++ {
+			res, b := do(t, hc, "GET", host+"/private/1", nil, "Authorization", "let-me-in")
+			e := decodeAPIEvent(t, b)
+			if res.StatusCode != 200 || field(e.Raw, "requestContext", "authorizer", "lambda", "user") != "ann" ||
+				field(e.Typed, "requestContext", "authorizer", "lambda", "routeArn") != "arn:aws:execute-api:us-east-1:"+strings.Split(fnARN, ":")[4]+":"+id+"/prod/GET/private/1" {
+				t.Fatalf("allowed: %d %s", res.StatusCode, b)
+			}
+			calls = append(calls, field(e.Raw, "requestContext", "authorizer", "lambda", "calls"))
+		}
+		if calls[0] != calls[1] {
+			t.Errorf("the cached verdict was not used: calls %v", calls)
+		}
 	})
 }
