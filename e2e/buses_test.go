@@ -145,6 +145,11 @@ print(failed)
 		}
 	}
 
+	m := scrapeMetrics(t, srv)
+	if m[`gust_events_messages_total{bus="orders",event="published"}`] != 3 || m[`gust_events_messages_total{bus="orders",event="delivered"}`] < 11 {
+		t.Errorf("bus counters: published %v, delivered %v", m[`gust_events_messages_total{bus="orders",event="published"}`], m[`gust_events_messages_total{bus="orders",event="delivered"}`])
+	}
+
 	t.Run("input transformer, SNS and bus targets", func(t *testing.T) {
 		// A rule on the custom bus forwards to the default bus; a rule
 		// there transforms the event for the worker, another publishes it
@@ -181,6 +186,37 @@ print(r["FailedEntryCount"])
 		var detail map[string]any
 		if err := json.Unmarshal([]byte(rec["Sns"].(map[string]any)["Message"].(string)), &detail); err != nil || detail["amount"] != 12.5 {
 			t.Errorf("SNS message from the rule: %v (%v)", rec["Sns"], err)
+		}
+	})
+
+	t.Run("a failing target goes to its dead-letter queue", func(t *testing.T) {
+		mustAWSCLI(t, srv, cliV1, "sqs", "create-queue", "--queue-name", "events-dlq")
+		mustAWSCLI(t, srv, cliV1, "events", "put-rule", "--name", "doomed", "--event-bus-name", "orders", "--event-pattern", `{"detail-type": ["Doom"]}`)
+		res := mustAWSCLI(t, srv, cliV2, "events", "put-targets", "--rule", "doomed", "--event-bus-name", "orders", "--targets",
+			`[{"Id":"gone","Arn":"arn:aws:lambda:us-east-1:000000000000:function:missing","RetryPolicy":{"MaximumRetryAttempts":1},"DeadLetterConfig":{"Arn":"arn:aws:sqs:us-east-1:000000000000:events-dlq"}}]`)
+		if res["FailedEntryCount"] != float64(0) {
+			t.Fatalf("put-targets: %v", res)
+		}
+		put, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{EventBusName: aws.String("orders"),
+			Source: aws.String("shop"), DetailType: aws.String("Doom"), Detail: aws.String(`{"coupon": "z"}`)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := receiveSQS(t, srv, pythonNew, "events-dlq", 1)[0]
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(m["Body"].(string)), &ev); err != nil || ev["id"] != aws.ToString(put.Entries[0].EventId) || ev["detail-type"] != "Doom" {
+			t.Errorf("dead letter body: %v (%v)", m["Body"], err)
+		}
+		attrs := m["MessageAttributes"].(map[string]any)
+		attr := func(k string) any {
+			if a, ok := attrs[k].(map[string]any); ok {
+				return a["StringValue"]
+			}
+			return nil
+		}
+		if attr("RULE_ARN") != "arn:aws:events:us-east-1:000000000000:rule/orders/doomed" || attr("TARGET_ARN") != "arn:aws:lambda:us-east-1:000000000000:function:missing" ||
+			attr("ERROR_CODE") == nil || attr("ERROR_MESSAGE") == nil {
+			t.Errorf("dead letter attributes: %v", attrs)
 		}
 	})
 

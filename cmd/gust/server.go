@@ -400,17 +400,18 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("caching table topics: %w", err)
 	}
-	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: time.Minute})
+	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
-	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: time.Minute})
+	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
 	topicService := topics.New(topics.Options{
 		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, Queues: queueService, BaseURL: endpoint,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Observer: prom.Messages("sns", "topic", "SNS messages per topic: published, delivered, failed (given up or dead-lettered), retried."),
 	})
 	// EventBridge buses: custom buses in KV, PutEvents into a durable
 	// queue that busService.Run matches against rules and delivers.
@@ -423,13 +424,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("caching table buses: %w", err)
 	}
-	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: time.Minute})
+	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
 	}
 	busService := buses.New(buses.Options{
 		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Queues: queueService, Topics: topicService,
 		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Observer: prom.Messages("events", "bus", "EventBridge events per bus: published, delivered (per target), failed (given up or dead-lettered), retried."),
 	})
 	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})

@@ -50,10 +50,23 @@ type Function struct {
 	Accepted Accepted `json:"accepted"`
 	// Status is the function's lifecycle state as AWS reports it.
 	Status
+	// ConfigID changes with the code or configuration and nothing else
+	// (RevisionId also changes when a record settles and on publishing):
+	// environments are specialised for it (see EnvironmentKey).
+	ConfigID string `json:"configId,omitempty"`
 
 	// storeRevision is the KV revision the record was read at; it is the
 	// compare-and-swap token and never leaves the process.
 	storeRevision uint64
+}
+
+// EnvironmentKey identifies what an execution environment of this version
+// is specialised for: it changes when the code or configuration does.
+func (f Function) EnvironmentKey() string {
+	if f.ConfigID == "" { // stored before ConfigID existed
+		return f.RevisionID
+	}
+	return f.ConfigID
 }
 
 // Status is AWS's lifecycle state of a function: State (Pending while it

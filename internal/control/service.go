@@ -211,6 +211,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	}
 	f.LastModified = s.now()
 	f.RevisionID = newRevisionID()
+	f.ConfigID = f.RevisionID
 	f.Status = creating()
 	f.EnvironmentSet = in.Environment != nil
 	rev, err := s.functions.Create(ctx, f.Name, mustJSON(f))
@@ -410,6 +411,7 @@ func (s *Service) mutate(ctx context.Context, name, revisionID string, bumpRevis
 		if bumpRevision {
 			f.LastModified = s.now()
 			f.RevisionID = newRevisionID()
+			f.ConfigID = f.RevisionID
 		}
 		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
 		switch {

@@ -18,7 +18,10 @@ type identity struct {
 	root                  bool // the account root (or an AnyRole function session of a missing role)
 	session               bool // a role session
 	policies              []*policy.Policy
-	usesContext           bool // some policy reads condition keys
+	// sessionPolicy, when set, bounds a role session: a request must be
+	// allowed by it as well as by the role's policies.
+	sessionPolicy *policy.Policy
+	usesContext   bool // some policy reads condition keys
 }
 
 // Authorize implements authz.Authorizer: root may do everything; users and
@@ -57,7 +60,16 @@ func (s *Service) authorizeIdentity(id *identity, action string, resources []str
 		resources = []string{"*"}
 	}
 	for _, r := range resources {
-		switch policy.Evaluate(id.policies, policy.Request{Action: action, Resource: r, Context: ctx}) {
+		req := policy.Request{Action: action, Resource: r, Context: ctx}
+		decision := policy.Evaluate(id.policies, req)
+		if id.sessionPolicy != nil && decision == policy.Allowed {
+			decision = id.sessionPolicy.Evaluate(req)
+			if decision == policy.NotAllowed {
+				return &authz.Denied{Principal: id.arn, Action: action, Resource: r,
+					Reason: "because no session policy allows the " + action + " action"}
+			}
+		}
+		switch decision {
 		case policy.Allowed:
 			continue
 		case policy.ExplicitlyDenied:
@@ -134,6 +146,12 @@ func (s *Service) resolve(ctx context.Context, caller sigv4.Principal) (*identit
 				return nil, err
 			}
 			id.withPolicies(pols)
+			if sess.Policy != "" {
+				if id.sessionPolicy, err = policy.Parse(sess.Policy, policy.Identity); err != nil {
+					return nil, fmt.Errorf("compiling the session policy of %s: %w", id.arn, err)
+				}
+				id.usesContext = id.usesContext || id.sessionPolicy.UsesContext()
+			}
 		case sess.Account: // AnyRole: a function whose role does not exist
 			id.userID, id.root = "AROA"+strings.Repeat("X", 17)+":"+sess.Name, true
 		}

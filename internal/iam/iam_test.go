@@ -287,3 +287,38 @@ func BenchmarkAuthorizeWarmInvoke(b *testing.B) {
 		}
 	}
 }
+
+// A session policy narrows an assumed role: both must allow.
+func TestAssumeRoleSessionPolicy(t *testing.T) {
+	f := newFixture(t, false)
+	ctx := context.Background()
+	role, err := f.s.CreateRole(ctx, CreateRoleInput{Name: "ops",
+		AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.PutRolePolicy(ctx, "ops", "all", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"lambda:*","Resource":"*"}}`); err != nil {
+		t.Fatal(err)
+	}
+	root := sigv4.Principal{AccessKeyID: "AKROOT"}
+	if _, err := f.s.AssumeRole(ctx, root, AssumeRoleInput{RoleARN: role.ARN, RoleSessionName: "ana", Policy: `{"Statement":`}); err == nil ||
+		!strings.Contains(err.Error(), "MalformedPolicyDocument") {
+		t.Errorf("malformed session policy: %v", err)
+	}
+	r, err := f.s.AssumeRole(ctx, root, AssumeRoleInput{RoleARN: role.ARN, RoleSessionName: "ana",
+		Policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["lambda:Get*","s3:*"],"Resource":"*"}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.principal(t, r.Credentials)
+	if err := f.s.Authorize(ctx, p, authz.Request{Action: "lambda:GetFunction"}); err != nil {
+		t.Errorf("allowed by both: %v", err)
+	}
+	err = f.s.Authorize(ctx, p, authz.Request{Action: "lambda:DeleteFunction"})
+	if err == nil || !strings.HasSuffix(err.Error(), "because no session policy allows the lambda:DeleteFunction action") {
+		t.Errorf("allowed by the role only: %v", err)
+	}
+	if err := f.s.Authorize(ctx, p, authz.Request{Action: "s3:GetObject"}); err == nil {
+		t.Error("allowed by the session policy only")
+	}
+}

@@ -94,6 +94,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, user, id string) error {
 	if err := s.tables.Keys.Delete(ctx, id, rec.Revision); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting access key: %w", err)
 	}
+	s.invalidate()
 	return nil
 }
 

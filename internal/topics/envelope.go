@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/url"
 
 	"gust/internal/ids"
 	"sort"
@@ -19,11 +18,12 @@ const (
 )
 
 func (s *Service) subscribeURL(topicARN, token string) string {
-	return s.o.BaseURL + "/?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(topicARN) + "&Token=" + token
+	// AWS writes ARNs into these links unescaped (':' is valid in a query).
+	return s.o.BaseURL + "/?Action=ConfirmSubscription&TopicArn=" + topicARN + "&Token=" + token
 }
 
 func (s *Service) unsubscribeURL(subARN string) string {
-	return s.o.BaseURL + "/?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(subARN)
+	return s.o.BaseURL + "/?Action=Unsubscribe&SubscriptionArn=" + subARN
 }
 
 // confirmation is the SubscriptionConfirmation message of a new HTTP

@@ -18,12 +18,12 @@ func (a *API) Register(mux *http.ServeMux) {
 		pattern string
 		op      operation
 	}{
-		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, resource: createdFunction, handle: a.createFunction}},
+		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, resource: createdFunction, passesRole: true, handle: a.createFunction}},
 		{"GET /2015-03-31/functions", operation{name: "ListFunctions", maxBody: maxJSONBody, resource: account, handle: a.listFunctions}},
 		{"GET /2015-03-31/functions/{name}", operation{name: "GetFunction", maxBody: maxJSONBody, handle: a.getFunction}},
 		{"DELETE /2015-03-31/functions/{name}", operation{name: "DeleteFunction", maxBody: maxJSONBody, handle: a.deleteFunction}},
 		{"GET /2015-03-31/functions/{name}/configuration", operation{name: "GetFunctionConfiguration", maxBody: maxJSONBody, handle: a.getFunctionConfiguration}},
-		{"PUT /2015-03-31/functions/{name}/configuration", operation{name: "UpdateFunctionConfiguration", maxBody: maxJSONBody, handle: a.updateFunctionConfiguration}},
+		{"PUT /2015-03-31/functions/{name}/configuration", operation{name: "UpdateFunctionConfiguration", maxBody: maxJSONBody, passesRole: true, handle: a.updateFunctionConfiguration}},
 		{"PUT /2015-03-31/functions/{name}/code", operation{name: "UpdateFunctionCode", maxBody: maxCodeBody, handle: a.updateFunctionCode}},
 		{"POST /2015-03-31/functions/{name}/invocations", operation{name: "InvokeFunction", maxBody: maxInvokeBody, handle: a.invoke}},
 		{"POST /2015-03-31/functions/{name}/versions", operation{name: "PublishVersion", maxBody: maxJSONBody, handle: a.publishVersion}},
