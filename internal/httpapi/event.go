@@ -214,3 +214,24 @@ func (q *request) eventV1() ([]byte, error) {
 	}
 	return b, nil
 }
+
+// authorizerContext sets what a Lambda authorizer allowed with on the
+// event: 2.0's requestContext.authorizer.lambda, 1.0's
+// requestContext.authorizer with principalId.
+func (q *request) authorizerContext(v *verdict, version string) {
+	if version == "1.0" {
+		a := map[string]any{}
+		for k, val := range v.context {
+			a[k] = val
+		}
+		a["principalId"] = v.principalID
+		a["integrationLatency"] = 0
+		q.authorizer = a
+		return
+	}
+	lambda := v.context
+	if lambda == nil {
+		lambda = map[string]any{}
+	}
+	q.authorizer = map[string]any{"lambda": lambda}
+}

@@ -38,7 +38,8 @@ type Options struct {
 
 // Handler serves the deployed stages of HTTP APIs.
 type Handler struct {
-	o Options
+	o     Options
+	cache cache // Lambda authorizers' verdicts
 }
 
 // NewHandler returns the data plane.
@@ -193,6 +194,32 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		accountID: h.o.AccountID, body: body, now: time.Now().UTC()}
 	if len(q.stageVars) == 0 {
 		q.stageVars = nil
+	}
+	if route.AuthorizationType == "CUSTOM" {
+		var au *Authorizer
+		for i := range dep.Authorizers {
+			if dep.Authorizers[i].ID == route.AuthorizerID {
+				au = &dep.Authorizers[i]
+			}
+		}
+		if au == nil {
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		v, err := h.authorize(ctx, q, au)
+		switch {
+		case errors.Is(err, errUnauthorized):
+			writeMessage(w, http.StatusUnauthorized, "Unauthorized")
+			return
+		case errors.Is(err, errForbidden):
+			writeMessage(w, http.StatusForbidden, "Forbidden")
+			return
+		case err != nil:
+			h.o.Logger.Debug("HTTP API authorizer", "api_id", id, "err", err)
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		q.authorizerContext(v, integ.PayloadFormatVersion)
 	}
 	var event []byte
 	if integ.PayloadFormatVersion == "1.0" {

@@ -305,7 +305,7 @@ func arnLike(rv, pv string, ctx Context) bool {
 		return false
 	}
 	for i := range rp {
-		if !glob(pp[i], rp[i]) {
+		if !Glob(pp[i], rp[i]) {
 			return false
 		}
 	}

@@ -28,13 +28,13 @@ func (p pattern) matches(s string, ctx Context) bool {
 	if !wildcard {
 		return text == s
 	}
-	return glob(text, s)
+	return Glob(text, s)
 }
 
-// glob matches s against pat where * is any run and ? any one byte: the
+// Glob matches s against pat where * is any run and ? any one byte: the
 // classic iterative matcher with one backtrack point, linear in practice
 // and never exponential.
-func glob(pat, s string) bool {
+func Glob(pat, s string) bool {
 	px, sx := 0, 0
 	nextPx, nextSx := -1, -1
 	for px < len(pat) || sx < len(s) {

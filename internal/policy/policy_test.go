@@ -258,8 +258,8 @@ func TestGlob(t *testing.T) {
 		{"a?c", "abc", true}, {"a?c", "ac", false}, {"*a*a*a*b", strings.Repeat("a", 50), false},
 		{"**", "x", true}, {"a*", "a", true}, {"", "", true}, {"", "a", false}, {"abc", "abc", true},
 	} {
-		if got := glob(c.pat, c.s); got != c.want {
-			t.Errorf("glob(%q, %q) = %v, want %v", c.pat, c.s, got, c.want)
+		if got := Glob(c.pat, c.s); got != c.want {
+			t.Errorf("Glob(%q, %q) = %v, want %v", c.pat, c.s, got, c.want)
 		}
 	}
 }

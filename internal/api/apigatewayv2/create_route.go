@@ -67,9 +67,8 @@ func applyRoute(api *httpapi.API, route *httpapi.Route, in routeInput) error {
 	}
 	if in.AuthorizationType != nil {
 		switch *in.AuthorizationType {
-		case "NONE":
-			route.AuthorizerID = ""
-		case "CUSTOM", "JWT", "AWS_IAM":
+		case "NONE", "CUSTOM":
+		case "JWT", "AWS_IAM":
 			return badRequest("Authorization type %s is not supported by Gust yet", *in.AuthorizationType)
 		default:
 			return badRequest("Invalid authorization type specified: %s", *in.AuthorizationType)
@@ -77,7 +76,16 @@ func applyRoute(api *httpapi.API, route *httpapi.Route, in routeInput) error {
 		route.AuthorizationType = *in.AuthorizationType
 	}
 	if in.AuthorizerID != nil {
-		return badRequest("Invalid authorizer identifier specified %s", *in.AuthorizerID)
+		if authorizerIndex(api, *in.AuthorizerID) < 0 {
+			return badRequest("Invalid authorizer identifier specified %s", *in.AuthorizerID)
+		}
+		route.AuthorizerID = *in.AuthorizerID
+	}
+	switch {
+	case route.AuthorizationType == "NONE":
+		route.AuthorizerID = ""
+	case route.AuthorizationType == "CUSTOM" && route.AuthorizerID == "":
+		return badRequest("An authorizer id must be specified for authorization type CUSTOM")
 	}
 	if in.APIKeyRequired != nil {
 		if *in.APIKeyRequired {
