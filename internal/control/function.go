@@ -35,6 +35,19 @@ type Function struct {
 	// EnvironmentSet records that the caller gave an Environment, even an
 	// empty one: AWS echoes {"Variables": {}} then, and nothing otherwise.
 	EnvironmentSet bool `json:"environmentSet,omitempty"`
+	// CodeSigningConfigArn is the code signing configuration attached to
+	// the function (stored and returned; signatures are not checked).
+	CodeSigningConfigArn string `json:"codeSigningConfigArn,omitempty"`
+	// RecursiveLoop is PutFunctionRecursionConfig's setting ("" is AWS's
+	// default, Terminate).
+	RecursiveLoop string `json:"recursiveLoop,omitempty"`
+	// UpdateRuntimeOn and RuntimeVersionArn are PutRuntimeManagementConfig's
+	// settings ("" is AWS's default, Auto). Gust has one version of each
+	// runtime, so they are stored and returned, not acted on.
+	UpdateRuntimeOn   string `json:"updateRuntimeOn,omitempty"`
+	RuntimeVersionArn string `json:"runtimeVersionArn,omitempty"`
+	// Accepted holds settings stored and returned but not honoured.
+	Accepted Accepted `json:"accepted"`
 	// Status is the function's lifecycle state as AWS reports it.
 	Status
 

@@ -24,6 +24,9 @@ type CreateFunctionInput struct {
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
 	TracingConfig    *TracingConfig
+	// CodeSigningConfigArn attaches a code signing configuration.
+	CodeSigningConfigArn string
+	AcceptedPatch
 	Unsupported
 }
 
@@ -55,14 +58,9 @@ type TracingConfig struct {
 // A request that sets one is refused with a clear message instead of being
 // accepted and silently ignored.
 type Unsupported struct {
-	Layers               json.RawMessage
-	VpcConfig            json.RawMessage
-	DeadLetterConfig     json.RawMessage
-	KMSKeyArn            string
-	FileSystemConfigs    json.RawMessage
-	ImageConfig          json.RawMessage
-	CodeSigningConfigArn string
-	SnapStart            json.RawMessage
+	Layers           json.RawMessage
+	DeadLetterConfig json.RawMessage
+	ImageConfig      json.RawMessage
 }
 
 // UpdateFunctionCodeInput is UpdateFunctionCodeRequest (FunctionName comes
@@ -100,5 +98,6 @@ type UpdateFunctionConfigurationInput struct {
 	ConfigPatch
 	TracingConfig *TracingConfig
 	RevisionId    string
+	AcceptedPatch
 	Unsupported
 }
