@@ -40,6 +40,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/mappings"
 	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
@@ -330,6 +331,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	defer queueService.Close()
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
+	mappingTable, err := st.Table(ctx, "mappings") // compare-and-swap state changes: never cached
+	if err != nil {
+		return fmt.Errorf("opening table mappings: %w", err)
+	}
+	sourceMappings := mappings.New(mappings.Options{Table: mappingTable, Queues: queueService, Functions: ctl, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
@@ -340,6 +346,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
 		URLs:            urlStore,
+		Mappings:        sourceMappings,
 		Logger:          log,
 	})
 
@@ -379,8 +386,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	scheduled := make(chan error, 1)
 	go func() { scheduled <- scheduler.Run(workCtx) }()
+	polled := make(chan error, 1)
+	go func() { polled <- sourceMappings.Run(workCtx) }()
 	defer func() {
 		stopWork()
+		if err := <-polled; err != nil {
+			log.Warn("event source mappings", "err", err)
+		}
 		<-provisioned
 		if err := <-scheduled; err != nil {
 			log.Warn("scheduler", "err", err)

@@ -34,8 +34,10 @@ type Options struct {
 	// Usage answers GET /gust/v1/usage; optional.
 	Usage Usage
 	// URLs stores function URL configurations; optional.
-	URLs   FunctionURLs
-	Logger *slog.Logger
+	URLs FunctionURLs
+	// Mappings serves event source mappings; optional.
+	Mappings Mappings
+	Logger   *slog.Logger
 }
 
 // API serves the Lambda REST API.
@@ -47,6 +49,7 @@ type API struct {
 	secret   string
 	usage    Usage
 	urls     FunctionURLs
+	mappings Mappings
 	log      *slog.Logger
 }
 
@@ -55,7 +58,7 @@ func New(o Options) *API {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, log: o.Logger}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, mappings: o.Mappings, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit

@@ -54,6 +54,11 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"PUT /2021-10-31/functions/{name}/url", operation{name: "UpdateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.updateFunctionURLConfig}},
 		{"DELETE /2021-10-31/functions/{name}/url", operation{name: "DeleteFunctionUrlConfig", maxBody: maxJSONBody, handle: a.deleteFunctionURLConfig}},
 		{"GET /2021-10-31/functions/{name}/urls", operation{name: "ListFunctionUrlConfigs", maxBody: maxJSONBody, handle: a.listFunctionURLConfigs}},
+		{"POST /2015-03-31/event-source-mappings", operation{name: "CreateEventSourceMapping", maxBody: maxJSONBody, handle: a.createEventSourceMapping}},
+		{"GET /2015-03-31/event-source-mappings", operation{name: "ListEventSourceMappings", maxBody: maxJSONBody, handle: a.listEventSourceMappings}},
+		{"GET /2015-03-31/event-source-mappings/{uuid}", operation{name: "GetEventSourceMapping", maxBody: maxJSONBody, handle: a.getEventSourceMapping}},
+		{"PUT /2015-03-31/event-source-mappings/{uuid}", operation{name: "UpdateEventSourceMapping", maxBody: maxJSONBody, handle: a.updateEventSourceMapping}},
+		{"DELETE /2015-03-31/event-source-mappings/{uuid}", operation{name: "DeleteEventSourceMapping", maxBody: maxJSONBody, handle: a.deleteEventSourceMapping}},
 		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
 		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
 	}
