@@ -300,11 +300,26 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
 		Invoker: invokerFunc(func(ctx context.Context, r invoke.Request) (invoke.Response, error) { return inv.Invoke(ctx, r) }),
 		Configs: ctl,
+		// SQS dead-letter queues and destinations.
+		DeadLetters: ctl,
+		Queues:      queueService,
 		Backoff: async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
 		AckWait: cfg.AsyncAckWait,
 		Logger:  log,
@@ -318,18 +333,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
-	// SQS: queues on JetStream lease streams, configuration in KV; the wire
-	// speaks JSON 1.0 and query/XML.
-	queueTable, err := st.Table(ctx, "queues")
-	if err != nil {
-		return fmt.Errorf("opening table queues: %w", err)
-	}
-	queueConfigs, err := queueTable.Cached(ctx)
-	if err != nil {
-		return fmt.Errorf("caching table queues: %w", err)
-	}
-	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	defer queueService.Close()
+	// SQS's wire (JSON 1.0 and query/XML) and event source mappings.
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	mappingTable, err := st.Table(ctx, "mappings") // compare-and-swap state changes: never cached
 	if err != nil {

@@ -107,11 +107,11 @@ func (s *Service) validateDestination(arn string) error {
 	if arn == "" {
 		return nil
 	}
-	if lambdaARNPattern.MatchString(arn) {
+	if lambdaARNPattern.MatchString(arn) || IsQueueARN(arn) {
 		return nil
 	}
 	if strings.HasPrefix(arn, "arn:") {
-		return apierror.InvalidParameter("The destination ARN %s is not supported by Gust: only Lambda functions can be destinations.", arn)
+		return apierror.InvalidParameter("The destination ARN %s is not supported by Gust: only Lambda functions and SQS queues can be destinations.", arn)
 	}
 	return validationError(arn, "destinationConfig.onSuccess.destination", "Member must satisfy regular expression pattern: ^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)")
 }
@@ -269,4 +269,14 @@ func (s *Service) ListEventInvokeConfigs(ctx context.Context, ref, marker string
 		}
 	}
 	return out, next, nil
+}
+
+// DeadLetterTarget is the DeadLetterConfig target of the version a
+// qualifier names ("" when it has none).
+func (s *Service) DeadLetterTarget(ctx context.Context, name, qualifier string) string {
+	f, err := s.ResolvePrimary(ctx, name, qualifier)
+	if err != nil {
+		return ""
+	}
+	return f.DeadLetterTarget
 }

@@ -24,7 +24,14 @@ type CreateFunctionInput struct {
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
 	TracingConfig    *TracingConfig
+	DeadLetterConfig *DeadLetterConfig
 	Unsupported
+}
+
+// DeadLetterConfig is Lambda's DeadLetterConfig: where asynchronous events
+// that exhaust their retries go.
+type DeadLetterConfig struct {
+	TargetArn string
 }
 
 // FunctionCode is the Code member of CreateFunctionRequest.
@@ -57,7 +64,6 @@ type TracingConfig struct {
 type Unsupported struct {
 	Layers               json.RawMessage
 	VpcConfig            json.RawMessage
-	DeadLetterConfig     json.RawMessage
 	KMSKeyArn            string
 	FileSystemConfigs    json.RawMessage
 	ImageConfig          json.RawMessage
@@ -92,6 +98,7 @@ type ConfigPatch struct {
 	Runtime          *string
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
+	DeadLetterConfig *DeadLetterConfig
 }
 
 // UpdateFunctionConfigurationInput is UpdateFunctionConfigurationRequest.

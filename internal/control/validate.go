@@ -226,8 +226,6 @@ func validateUnsupported(u Unsupported) error {
 		return apierror.InvalidParameter("Layers are not supported by Gust yet.")
 	case set(u.VpcConfig) && string(u.VpcConfig) != `{"SubnetIds":[],"SecurityGroupIds":[]}`:
 		return apierror.InvalidParameter("VpcConfig is not supported by Gust: functions run on the Gust node's network.")
-	case set(u.DeadLetterConfig) && string(u.DeadLetterConfig) != `{"TargetArn":""}`:
-		return apierror.InvalidParameter("DeadLetterConfig is not supported by Gust yet; use an on-failure destination.")
 	case u.KMSKeyArn != "":
 		return apierror.InvalidParameter("KMSKeyArn is not supported by Gust: environment variables are stored unencrypted in the Gust data directory.")
 	case set(u.FileSystemConfigs):
@@ -271,4 +269,21 @@ func errCodeSource(c FunctionCode) error {
 		return apierror.InvalidParameter("Please provide a source for function code.")
 	}
 	return nil
+}
+
+var sqsARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,80}(\.fifo)?$`)
+
+// IsQueueARN reports whether arn names an SQS queue.
+func IsQueueARN(arn string) bool { return sqsARNPattern.MatchString(arn) }
+
+// validateDeadLetter accepts an SQS queue as DeadLetterConfig's target.
+func validateDeadLetter(target string) error {
+	switch {
+	case target == "" || IsQueueARN(target):
+		return nil
+	case strings.HasPrefix(target, "arn:aws:sns:"):
+		return apierror.InvalidParameter("DeadLetterConfig with an SNS topic is not supported by Gust yet; use an SQS queue.")
+	default:
+		return apierror.InvalidParameter("The provided target arn %s is invalid. Supported target types are SQS queues and SNS topics.", target)
+	}
 }

@@ -33,6 +33,7 @@ type functionConfiguration struct {
 	SnapStart              snapStart
 	RuntimeVersionConfig   runtimeVersionConfig
 	LoggingConfig          control.LoggingConfig
+	DeadLetterConfig       *control.DeadLetterConfig `json:",omitempty"`
 }
 
 type environmentResponse struct{ Variables map[string]string }
@@ -68,6 +69,9 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 	}
 	if len(f.Environment) > 0 {
 		c.Environment = &environmentResponse{Variables: f.Environment}
+	}
+	if f.DeadLetterTarget != "" {
+		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}
 	}
 	return c
 }
