@@ -320,9 +320,9 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// SQS dead-letter queues and destinations.
 		DeadLetters: ctl,
 		Queues:      queueService,
-		Backoff: async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
-		AckWait: cfg.AsyncAckWait,
-		Logger:  log,
+		Backoff:     async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
+		AckWait:     cfg.AsyncAckWait,
+		Logger:      log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: backend.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
