@@ -34,9 +34,16 @@ const (
 // CLI prints AWS's error code).
 func awsCLI(t testing.TB, srv *gusttest.Server, cli string, args ...string) ([]byte, error) {
 	t.Helper()
+	return awsCLIWith(t, srv, awsEnv(srv), cli, args...)
+}
+
+// awsCLIWith is awsCLI in environment env (another identity's keys: see
+// withKeys).
+func awsCLIWith(t testing.TB, srv *gusttest.Server, env []string, cli string, args ...string) ([]byte, error) {
+	t.Helper()
 	full := append([]string{"--endpoint-url", srv.Endpoint, "--output", "json"}, args...)
 	cmd := exec.Command(cli, full...)
-	cmd.Env = awsEnv(srv)
+	cmd.Env = env
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -68,11 +75,27 @@ func mustAWSCLI(t testing.TB, srv *gusttest.Server, cli string, args ...string) 
 // printed; a non-zero exit fails the test.
 func runPython(t testing.TB, srv *gusttest.Server, python, script string, args ...string) string {
 	t.Helper()
+	return runPythonWith(t, awsEnv(srv), python, script, args...)
+}
+
+// runPythonWith is runPython in environment env.
+func runPythonWith(t testing.TB, env []string, python, script string, args ...string) string {
+	t.Helper()
 	cmd := exec.Command(python, append([]string{"-c", script}, args...)...)
-	cmd.Env = awsEnv(srv)
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s script: %v\n%s", python, err, out)
 	}
 	return string(out)
+}
+
+// withKeys is env with another identity's credentials (a session token
+// too when token is not empty); later entries win in exec's Env.
+func withKeys(env []string, keyID, secret, token string) []string {
+	out := append(append([]string{}, env...), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret)
+	if token != "" {
+		out = append(out, "AWS_SESSION_TOKEN="+token)
+	}
+	return out
 }

@@ -107,6 +107,16 @@ func TestFunctionLifecycle(t *testing.T) {
 	if aws.ToInt32(upd.MemorySize) != 512 || aws.ToString(upd.RevisionId) == aws.ToString(created.RevisionId) || aws.ToInt32(upd.Timeout) != 30 {
 		t.Errorf("after update: memory %d, timeout %d, revision %s", aws.ToInt32(upd.MemorySize), aws.ToInt32(upd.Timeout), aws.ToString(upd.RevisionId))
 	}
+	// The update answers InProgress; when it is Successful the RevisionId
+	// changes again, as on AWS, and the SDK's waiter polls for that.
+	if upd.LastUpdateStatus != types.LastUpdateStatusInProgress || upd.LastUpdateStatusReasonCode != "Creating" { // AWS sends "Creating"; the SDK's enum lacks it
+		t.Errorf("update answered %s/%s, want InProgress/Creating", upd.LastUpdateStatus, upd.LastUpdateStatusReasonCode)
+	}
+	done, err := lambda.NewFunctionUpdatedV2Waiter(c).WaitForOutput(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("life")}, time.Minute)
+	if err != nil || aws.ToString(done.Configuration.RevisionId) == aws.ToString(upd.RevisionId) {
+		t.Fatalf("waiting for the update: %v", err)
+	}
+	upd.RevisionId = done.Configuration.RevisionId
 	_, err = c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
 		FunctionName: aws.String("life"), Timeout: aws.Int32(5), RevisionId: created.RevisionId,
 	})
@@ -397,7 +407,7 @@ func TestValidationErrors(t *testing.T) {
 	}{
 		{"unknown runtime", func(in *lambda.CreateFunctionInput) { in.Runtime = "cobol85" }, "InvalidParameterValueException", "python3.13"},
 		{"bad name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String("has space") }, "ValidationException", "functionName"},
-		{"long name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String(strings.Repeat("a", 65)) }, "ValidationException", "64"},
+		{"long name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String(strings.Repeat("a", 65)) }, "InvalidParameterValueException", "64"}, // AWS checks the name's length as a parameter value
 		{"existing name", func(in *lambda.CreateFunctionInput) { in.FunctionName = aws.String("exists") }, "ResourceConflictException", "already exist"},
 		{"memory too small", func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(64) }, "ValidationException", "memorySize"},
 		{"memory too large", func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(20000) }, "InvalidParameterValueException", "10240"},

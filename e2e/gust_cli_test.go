@@ -61,7 +61,9 @@ func mustGust(t *testing.T, srv *gusttest.Server, args ...string) (stdout, stder
 }
 
 func TestGustCLI(t *testing.T) {
-	srv := gusttest.Start(t, gusttest.Options{})
+	// Roles enforced, as a team's server: deploy makes its default role
+	// (TestGustDev deploys under --any-role).
+	srv := gusttest.Start(t, gusttest.Options{StrictRoles: true})
 	runtime := pythonRuntime(t)
 	dir := filepath.Join(t.TempDir(), "hello")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -81,7 +83,7 @@ func TestGustCLI(t *testing.T) {
 	if strings.TrimSpace(out) != "arn:aws:lambda:us-east-1:000000000000:function:hello" {
 		t.Fatalf("gust deploy printed %q, want the ARN", out)
 	}
-	for _, want := range []string{"zipping", "creating function hello", "waiting until hello is active", "deployed hello"} {
+	for _, want := range []string{"zipping", "creating role gust-function", "creating function hello", "waiting until hello is active", "deployed hello"} {
 		if !strings.Contains(progress, want) {
 			t.Errorf("deploy progress lacks %q:\n%s", want, progress)
 		}

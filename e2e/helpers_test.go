@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -129,6 +130,14 @@ func createFunction(t testing.TB, c *lambda.Client, name string, zip []byte, mut
 	if err != nil {
 		t.Fatalf("CreateFunction %s: %v", name, err)
 	}
+	// A new function is Pending; like AWS's clients, wait until it is
+	// Active, and hand back its state and RevisionId from then.
+	active, err := lambda.NewFunctionActiveV2Waiter(c).WaitForOutput(gusttest.Context(t), &lambda.GetFunctionInput{FunctionName: aws.String(name)}, time.Minute)
+	if err != nil {
+		t.Fatalf("waiting for %s to be Active: %v", name, err)
+	}
+	out.State, out.LastUpdateStatus, out.RevisionId = active.Configuration.State, active.Configuration.LastUpdateStatus, active.Configuration.RevisionId
+	out.StateReason, out.StateReasonCode = nil, ""
 	return out
 }
 

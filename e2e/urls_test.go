@@ -105,6 +105,12 @@ func TestFunctionURLs(t *testing.T) {
 	}
 	hc := urlClient(s)
 	pathBase := s.Endpoint + "/gust/v1/url/" + id
+	// AuthType NONE serves only once the policy grants public access, as
+	// on AWS; the permissions are the two AWS's console adds.
+	if res, _ := do(t, hc, "GET", fu+"string", nil); res.StatusCode != 403 {
+		t.Fatalf("NONE URL without a public policy: %d, want 403", res.StatusCode)
+	}
+	allowPublicURL(t, c, "web", "")
 
 	t.Run("json result and event", func(t *testing.T) {
 		body := []byte(`{"k":"v"}`)
@@ -303,6 +309,7 @@ func TestFunctionURLPublicBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	allowPublicURL(t, c, "web", "")
 	u, err := url.Parse(aws.ToString(created.FunctionUrl))
 	if err != nil || u.Scheme != "https" || u.Port() != "" || !strings.HasSuffix(u.Host, ".lambda-url.us-east-1.lambda.example.com") {
 		t.Fatalf("FunctionUrl %q", aws.ToString(created.FunctionUrl))
@@ -352,6 +359,12 @@ func TestFunctionURLOnAlias(t *testing.T) {
 	if err != nil || len(list.FunctionUrlConfigs) != 2 {
 		t.Fatalf("list: %+v %v", list, err)
 	}
+	// The alias's policy is its own: the function's does not open it.
+	allowPublicURL(t, c, "web", "")
+	if res, _ := do(t, urlClient(s), "GET", aws.ToString(live.FunctionUrl)+"string", nil); res.StatusCode != 403 {
+		t.Errorf("alias URL without a policy of its own: %d, want 403", res.StatusCode)
+	}
+	allowPublicURL(t, c, "web", "live")
 	res, b := do(t, urlClient(s), "GET", aws.ToString(live.FunctionUrl)+"string", nil)
 	if res.StatusCode != 200 || string(b) != "plain text" {
 		t.Errorf("alias URL: %d %s", res.StatusCode, b)
@@ -361,5 +374,25 @@ func TestFunctionURLOnAlias(t *testing.T) {
 	}
 	if list, _ := c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("web")}); len(list.FunctionUrlConfigs) != 1 {
 		t.Errorf("after deleting the alias: %+v", list.FunctionUrlConfigs)
+	}
+}
+
+// allowPublicURL grants anyone access to the function URL (AuthType NONE)
+// of name or of its alias, with the two statements AWS's console adds:
+// lambda:InvokeFunctionUrl, and lambda:InvokeFunction through the URL.
+func allowPublicURL(t *testing.T, c *lambda.Client, name, alias string) {
+	t.Helper()
+	var qualifier *string
+	if alias != "" {
+		qualifier = aws.String(alias)
+	}
+	for _, in := range []*lambda.AddPermissionInput{
+		{StatementId: aws.String("FunctionURLAllowPublicAccess"), Action: aws.String("lambda:InvokeFunctionUrl"), FunctionUrlAuthType: types.FunctionUrlAuthTypeNone},
+		{StatementId: aws.String("FunctionURLAllowInvokeAction"), Action: aws.String("lambda:InvokeFunction"), InvokedViaFunctionUrl: aws.Bool(true)},
+	} {
+		in.FunctionName, in.Qualifier, in.Principal = aws.String(name), qualifier, aws.String("*")
+		if _, err := c.AddPermission(gusttest.Context(t), in); err != nil && apiErrorCode(err) != "ResourceConflictException" {
+			t.Fatalf("AddPermission %s: %v", aws.ToString(in.StatementId), err)
+		}
 	}
 }

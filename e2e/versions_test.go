@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -22,7 +23,8 @@ func TestVersionsAndQualifiers(t *testing.T) {
 		in.Environment = &types.Environment{Variables: map[string]string{"STAGE": "one"}}
 		in.Publish = true
 	})
-	if aws.ToString(created.Version) != "1" || !strings.HasSuffix(aws.ToString(created.FunctionArn), ":versioned:1") {
+	// AWS answers with the unqualified ARN and the published version.
+	if aws.ToString(created.Version) != "1" || !strings.HasSuffix(aws.ToString(created.FunctionArn), ":function:versioned") {
 		t.Fatalf("CreateFunction with Publish: version %s arn %s", aws.ToString(created.Version), aws.ToString(created.FunctionArn))
 	}
 	// Nothing changed: publishing again returns version 1.
@@ -36,6 +38,13 @@ func TestVersionsAndQualifiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The update is InProgress; once Successful, $LATEST has a new
+	// RevisionId (the SDK's waiter polls for it, as on AWS).
+	updated, err := lambda.NewFunctionUpdatedV2Waiter(c).WaitForOutput(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("versioned")}, time.Minute)
+	if err != nil || aws.ToString(updated.Configuration.RevisionId) == aws.ToString(latest.RevisionId) {
+		t.Fatalf("waiting for the update: %v", err)
+	}
+	latest.RevisionId = updated.Configuration.RevisionId
 	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("versioned"), RevisionId: aws.String("stale")}); apiErrorCode(err) != "PreconditionFailedException" {
 		t.Errorf("publish with stale RevisionId: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go"
 )
@@ -27,6 +28,7 @@ type clients struct {
 	endpoint string
 	lambda   *lambda.Client
 	logs     *cloudwatchlogs.Client
+	iam      *iam.Client
 }
 
 func newClients(ctx context.Context) (*clients, error) {
@@ -49,6 +51,7 @@ func newClients(ctx context.Context) (*clients, error) {
 		endpoint: endpoint,
 		lambda:   lambda.NewFromConfig(cfg),
 		logs:     cloudwatchlogs.NewFromConfig(cfg),
+		iam:      iam.NewFromConfig(cfg),
 	}, nil
 }
 

@@ -14,14 +14,27 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/spf13/cobra"
 )
 
-// deployRole is the execution role given to functions the CLI creates;
-// Gust accepts any role ARN.
-const deployRole = "arn:aws:iam::000000000000:role/gust-cli"
+// defaultRole is the execution role of functions the CLI creates without
+// --role. deploy creates it when missing: trusted by Lambda, with AWS's
+// AWSLambdaBasicExecutionRole (logs) and AWSLambdaRole (invoking
+// functions), so functions deployed the quick way can call each other,
+// whether or not the server runs with --any-role.
+const defaultRole = "gust-function"
+
+// defaultRolePolicies are attached to defaultRole when deploy creates it.
+var defaultRolePolicies = []string{
+	"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+	"arn:aws:iam::aws:policy/service-role/AWSLambdaRole",
+}
+
+const lambdaTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 // deploySpec is what `gust deploy` and `gust dev` make a function look like.
 type deploySpec struct {
@@ -32,6 +45,7 @@ type deploySpec struct {
 	Memory  int32
 	Timeout int32
 	Env     []string // K=V
+	Role    string   // execution role ARN; empty: defaultRole
 }
 
 func (s *deploySpec) flags(cmd *cobra.Command) {
@@ -41,6 +55,7 @@ func (s *deploySpec) flags(cmd *cobra.Command) {
 	f.StringVar(&s.Handler, "handler", "", "handler, e.g. app.handler (required to create)")
 	f.Int32Var(&s.Memory, "memory", 0, "memory in MB (default: 128 on create, unchanged on update)")
 	f.Int32Var(&s.Timeout, "timeout", 0, "timeout in seconds (default: 3 on create, unchanged on update)")
+	f.StringVar(&s.Role, "role", "", "execution role ARN of a new function (default: the role "+defaultRole+", created when missing)")
 	f.StringArrayVar(&s.Env, "env", nil, "environment variable K=V; repeatable (replaces all variables when given)")
 }
 
@@ -120,10 +135,16 @@ func deploy(ctx context.Context, c *clients, s deploySpec) (string, error) {
 		if s.Runtime == "" || s.Handler == "" {
 			return "", fmt.Errorf("function %s does not exist yet: --runtime and --handler are needed to create it", s.Name)
 		}
+		role := s.Role
+		if role == "" {
+			if role, err = ensureDefaultRole(ctx, c); err != nil {
+				return "", err
+			}
+		}
 		step("creating function %s (%s, %s)", s.Name, s.Runtime, s.Handler)
 		in := &lambda.CreateFunctionInput{
 			FunctionName: &s.Name, Runtime: types.Runtime(s.Runtime), Handler: &s.Handler,
-			Role: aws.String(deployRole), Code: &types.FunctionCode{ZipFile: code}, Environment: s.environment(),
+			Role: aws.String(role), Code: &types.FunctionCode{ZipFile: code}, Environment: s.environment(),
 		}
 		if s.Memory > 0 {
 			in.MemorySize = &s.Memory
@@ -255,4 +276,33 @@ func zipDir(dir string) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	return buf.Bytes(), files, nil
+}
+
+// ensureDefaultRole returns defaultRole's ARN, creating the role first
+// when the account has none of that name.
+func ensureDefaultRole(ctx context.Context, c *clients) (string, error) {
+	got, err := c.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(defaultRole)})
+	if err == nil {
+		return aws.ToString(got.Role.Arn), nil
+	}
+	var missing *iamtypes.NoSuchEntityException
+	if !errors.As(err, &missing) {
+		return "", fmt.Errorf("reading role %s (or pass --role): %w", defaultRole, err)
+	}
+	step("creating role %s", defaultRole)
+	created, err := c.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(defaultRole), AssumeRolePolicyDocument: aws.String(lambdaTrustPolicy),
+		Description: aws.String("Execution role of functions created by gust deploy")})
+	var exists *iamtypes.EntityAlreadyExistsException
+	switch {
+	case errors.As(err, &exists): // created meanwhile by another deploy
+		return ensureDefaultRole(ctx, c)
+	case err != nil:
+		return "", fmt.Errorf("creating role %s (or pass --role): %w", defaultRole, err)
+	}
+	for _, arn := range defaultRolePolicies {
+		if _, err := c.iam.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(defaultRole), PolicyArn: aws.String(arn)}); err != nil {
+			return "", fmt.Errorf("attaching %s to %s: %w", arn, defaultRole, err)
+		}
+	}
+	return aws.ToString(created.Role.Arn), nil
 }

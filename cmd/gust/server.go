@@ -23,10 +23,13 @@ import (
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
 	"gust/internal/api/front"
+	iamapi "gust/internal/api/iam"
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
 	sqsapi "gust/internal/api/sqs"
+	stsapi "gust/internal/api/sts"
+	"gust/internal/apierror"
 	"gust/internal/async"
 	"gust/internal/authz"
 	"gust/internal/codecache"
@@ -37,6 +40,7 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
@@ -82,6 +86,7 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
 	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
+	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
 	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
@@ -103,6 +108,13 @@ func serverCommand() *cobra.Command {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
 	}
 	return def
 }
@@ -202,7 +214,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -211,6 +223,34 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("caching table %s: %w", name, err)
 		}
 	}
+	// IAM and STS: the account's users, roles, policies and sessions, and
+	// the evaluator every service asks (authorizer, below). Functions'
+	// credentials are sessions of their execution roles.
+	iamTables, err := iam.OpenTables(ctx, st)
+	if err != nil {
+		return err
+	}
+	var ctl *control.Service
+	identity, err := iam.New(ctx, iam.Options{
+		Tables: iamTables, AccountID: cfg.AccountID, Region: cfg.Region, RootAccessKeyID: creds.AccessKeyID,
+		Secret: creds.SecretAccessKey, AnyRole: cfg.AnyRole, Logger: log,
+		Functions: func(ctx context.Context, name string) (bool, error) {
+			_, err := ctl.Get(ctx, name, "")
+			var e *apierror.Error
+			if errors.As(err, &e) && e.Status() == http.StatusNotFound {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("starting IAM: %w", err)
+	}
+	fnCreds := func(ctx context.Context, function, role string) (insideapi.Pair, error) {
+		c, err := identity.FunctionCredentials(ctx, function, role)
+		return insideapi.Pair{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, err
+	}
+
 	queue, err := st.Queue(ctx, "async", store.QueueOptions{AckWait: cfg.AsyncAckWait})
 	if err != nil {
 		return err
@@ -227,7 +267,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	defer meter.Close() // after the environments: their last invocations are metered
 
-	isolated, err := sandbox.Choose(cfg.Isolation, log)
+	isolated, err := chooseBackend(cfg.Isolation, log)
 	if err != nil {
 		return err
 	}
@@ -243,11 +283,11 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// apiHandler becomes the front door in front of it.
 	mux := http.NewServeMux()
 	apiHandler := &lateHandler{}
-	fnCreds := &insideapi.Credentials{Secret: creds.SecretAccessKey}
+	var attachments []sandbox.Attachment // what every environment gets beyond its sandbox
 	switch {
-	case cfg.Outbound == insideapi.OutboundNone && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundNone && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound none is not enforced with the process backend: functions share the host's network")
-	case cfg.Outbound == insideapi.OutboundFull && isolated.Name() == "process":
+	case cfg.Outbound == insideapi.OutboundFull && !isolated.Isolation().OwnNetwork:
 		log.Warn("outbound full is not isolated with the process backend: functions share the host's network, its own services included")
 	case cfg.Outbound == insideapi.OutboundFull:
 		cidr, err := netip.ParsePrefix(cfg.EgressCIDR)
@@ -263,13 +303,14 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Warn("closing egress", "err", err)
 			}
 		}()
-		isolated = egress.NewBackend(isolated, gateway)
+		attachments = append(attachments, egress.NewAttachment(gateway))
 	}
-	inside := insideapi.Options{Backend: isolated, Credentials: fnCreds, Logger: log}
+	inside := insideapi.Options{Isolation: isolated.Isolation(), Credentials: fnCreds, Logger: log}
 	if cfg.Outbound != insideapi.OutboundNone { // gust, and full = gust + the network
 		inside.Handler, inside.Endpoint = apiHandler, endpoint
 	}
-	backend := insideapi.NewBackend(inside)
+	fnAPI := insideapi.New(inside)
+	attachments = append(attachments, fnAPI.Attachments()...)
 	logStore := logstore.New(st)
 	logWriter := logstore.NewWriter(logstore.WriterOptions{Appender: logStore, Buffer: cfg.LogBuffer, Logger: log})
 	defer logWriter.Close() // after the environments: their last lines are stored
@@ -285,21 +326,29 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("account concurrency limited by node memory", "limit", concurrency, "memory_budget_mb", budgetMB)
 	}
 	var pools envs.PoolOptions
-	if cfg.PoolMin > 0 && backend.Name() == "namespace" { // process sandboxes cannot be specialised
+	if _, ok := isolated.(sandbox.Pooler); cfg.PoolMin > 0 && ok {
 		pools = envs.PoolOptions{Dir: poolDir, Runtimes: runtimes.IDs(), Min: cfg.PoolMin, Max: cfg.PoolMax, Window: cfg.PoolWindow}
 	}
 	environments := envs.NewManager(envs.Options{
-		Backend: backend, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
+		Backend: isolated, Attachments: attachments, Runtimes: catalogue, Logger: log, Logs: sink, IdleTimeout: cfg.IdleTimeout, MemoryBudgetMB: budgetMB,
 		KeepAlive: keepalive.New(keepalive.Options{Default: cfg.IdleTimeout}),
 		Pool:      pools,
 	})
 	defer environments.Close()
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
-	ctl := control.New(control.Options{
+	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
+		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		CheckRole: func(ctx context.Context, role string) error {
+			err := identity.CheckExecutionRole(ctx, role)
+			var re *iam.RoleError
+			if errors.As(err, &re) {
+				return apierror.InvalidParameter("%s", re.Message)
+			}
+			return err
+		}})
 	// SQS: queues on JetStream lease streams, configuration in KV; the wire
 	// speaks JSON 1.0 and query/XML.
 	queueTable, err := st.Table(ctx, "queues")
@@ -324,15 +373,16 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait:     cfg.AsyncAckWait,
 		Logger:      log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: backend.FunctionEnv})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
 	}
 	ruleStore := &rules.Store{Table: tables["rules"]}
 	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
+	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
+	authorizer = identity
 	// SQS's wire (JSON 1.0 and query/XML) and event source mappings.
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	mappingTable, err := st.Table(ctx, "mappings") // compare-and-swap state changes: never cached
@@ -341,7 +391,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	sourceMappings := mappings.New(mappings.Options{Table: mappingTable, Queues: queueService, Functions: ctl, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -350,6 +400,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		SecretAccessKey: creds.SecretAccessKey,
 		Usage:           meter,
 		URLs:            urlStore,
+		Authorizer:      authorizer,
 		Mappings:        sourceMappings,
 		Logger:          log,
 	})
@@ -364,11 +415,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// protocol router from what each request says (X-Amz-Target, the
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
-		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID}).Service(),
+		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 		sqsAPI.JSON(),
 	)
-	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log}, sqsAPI.Query())
+	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
+		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
+		stsapi.New(stsapi.Options{IAM: identity}).Service(),
+		sqsAPI.Query(),
+	)
 	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
 	apiHandler.Handler = door
 	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
@@ -378,7 +433,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// The host form of function URLs is matched before any API route.
 	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("gust server ready", "endpoint", endpoint, "isolation", backend.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
+	log.Info("gust server ready", "endpoint", endpoint, "isolation", isolated.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
 	printWelcome(endpoint, cfg, creds, generated)
 
 	served := make(chan error, 1)

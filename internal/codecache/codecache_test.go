@@ -13,28 +13,15 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"gust/internal/codezip"
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testContext(t *testing.T) context.Context { return storetest.Context(t) }
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(testContext(t), store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func openStore(t *testing.T) *store.Store { return storetest.Open(t) }
 
 // counting wraps the real store to count fetches and, optionally, hold
 // them until released.

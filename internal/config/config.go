@@ -43,6 +43,12 @@ type Config struct {
 	// http://<url-id>.lambda-url.<region>.<host of PublicURL>[:port]/. Empty
 	// means http://localhost:<listen port>, which resolves to loopback.
 	PublicURL string
+	// AnyRole accepts any well-formed role ARN as a function's execution
+	// role, for a single-user setup: a function whose role does not exist
+	// acts with the account's own permissions. Off (default), as on AWS,
+	// the role must exist and trust lambda.amazonaws.com, and a function
+	// can do what its role's policies allow.
+	AnyRole bool
 	// AccessKeyID and SecretAccessKey are the API credentials; when both are
 	// empty the server generates and stores a pair on first start.
 	AccessKeyID     string

@@ -136,13 +136,26 @@ func (s *Service) loadQualifiedVersion(ctx context.Context, function, version st
 	return s.loadQualified(ctx, function, version)
 }
 
+// errNoAlias is loadAlias's answer for a missing alias of an existing
+// function; each operation words it as AWS does (see aliasNotFound).
+var errNoAlias = errors.New("no such alias")
+
+// aliasNotFound words a missing alias as most operations do on AWS; other
+// errors pass through.
+func (s *Service) aliasNotFound(err error, function, name string) error {
+	if errors.Is(err, errNoAlias) {
+		return apierror.NotFound("Cannot find alias arn: %s", s.AliasARN(function, name))
+	}
+	return err
+}
+
 func (s *Service) loadAlias(ctx context.Context, function, name string) (Alias, error) {
 	rec, err := s.aliases.Get(ctx, aliasKey(function, name))
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalidKey) {
 		if _, err := s.load(ctx, function); err != nil {
 			return Alias{}, err
 		}
-		return Alias{}, apierror.NotFound("Alias not found: %s", s.AliasARN(function, name))
+		return Alias{}, errNoAlias
 	}
 	if err != nil {
 		return Alias{}, fmt.Errorf("loading alias %s: %w", name, err)
@@ -161,7 +174,8 @@ func (s *Service) GetAlias(ctx context.Context, ref, name string) (Alias, error)
 	if err != nil {
 		return Alias{}, err
 	}
-	return s.loadAlias(ctx, r.name, name)
+	a, err := s.loadAlias(ctx, r.name, name)
+	return a, s.aliasNotFound(err, r.name, name)
 }
 
 // UpdateAlias changes an alias; RevisionId, when given, must be current.
@@ -172,6 +186,9 @@ func (s *Service) UpdateAlias(ctx context.Context, in AliasInput) (Alias, error)
 	}
 	for {
 		a, err := s.loadAlias(ctx, r.name, in.Name)
+		if errors.Is(err, errNoAlias) {
+			return Alias{}, apierror.NotFound("Alias not found: %s", s.AliasARN(r.name, in.Name))
+		}
 		if err != nil {
 			return Alias{}, err
 		}
@@ -202,7 +219,9 @@ func (s *Service) DeleteAlias(ctx context.Context, ref, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.loadAlias(ctx, r.name, name); err != nil {
+	if _, err := s.loadAlias(ctx, r.name, name); errors.Is(err, errNoAlias) {
+		return nil // deleting a missing alias succeeds, as on AWS
+	} else if err != nil {
 		return err
 	}
 	if err := s.provisioned.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -211,7 +230,7 @@ func (s *Service) DeleteAlias(ctx context.Context, ref, name string) error {
 	if err := s.aliases.Delete(ctx, aliasKey(r.name, name), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting alias %s: %w", name, err)
 	}
-	return nil
+	return s.dropPolicy(ctx, r.name+"."+name)
 }
 
 func (s *Service) listAliases(ctx context.Context, function string) ([]Alias, error) {
@@ -289,7 +308,7 @@ func (s *Service) ResolveInvoke(ctx context.Context, ref, qualifier string) (Tar
 	}
 	a, err := s.loadAlias(ctx, r.name, q)
 	if err != nil {
-		return Target{}, err
+		return Target{}, s.qualifiedNotFound(err, r.name, q)
 	}
 	version := a.FunctionVersion
 	if p := rand.Float64(); len(a.Weights) > 0 {
@@ -311,7 +330,17 @@ func (s *Service) ResolvePrimary(ctx context.Context, function, qualifier string
 	}
 	a, err := s.loadAlias(ctx, function, qualifier)
 	if err != nil {
-		return Function{}, err
+		return Function{}, s.qualifiedNotFound(err, function, qualifier)
 	}
 	return s.loadQualified(ctx, function, a.FunctionVersion)
+}
+
+// qualifiedNotFound words a missing alias as operations that take any
+// qualifier do on AWS (GetFunction, Invoke): the qualified function is not
+// found.
+func (s *Service) qualifiedNotFound(err error, function, qualifier string) error {
+	if errors.Is(err, errNoAlias) {
+		return apierror.NotFound("Function not found: %s:%s", s.FunctionARN(function), qualifier)
+	}
+	return err
 }

@@ -86,6 +86,21 @@ func (s *Service) resolveConfigTarget(ctx context.Context, ref, qualifier string
 	return r.name, q, s.qualifierExists(ctx, r.name, q)
 }
 
+// configKeyOf is the name and qualifier settings would be stored under,
+// without checking they exist: AWS answers Get and Delete of a missing
+// function's or version's settings with "doesn't have an EventInvokeConfig".
+func (s *Service) configKeyOf(ref, qualifier string) (string, string, error) {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return "", "", err
+	}
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil {
+		return "", "", err
+	}
+	return r.name, cmp.Or(q, Latest), nil
+}
+
 // qualifierExists checks that q names $LATEST, a published version or an
 // alias of the function.
 func (s *Service) qualifierExists(ctx context.Context, name, q string) error {
@@ -97,11 +112,34 @@ func (s *Service) qualifierExists(ctx context.Context, name, q string) error {
 		_, err = s.loadVersion(ctx, name, q)
 	default:
 		_, err = s.loadAlias(ctx, name, q)
+		err = s.aliasNotFound(err, name, q)
 	}
 	return err
 }
 
 var lambdaARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
+
+// checkDestination applies AWS's rules to a destination of function's
+// events: a valid ARN, and a function that exists and is another one.
+func (s *Service) checkDestination(ctx context.Context, function, arn string) error {
+	if err := s.validateDestination(arn); err != nil || arn == "" {
+		return err
+	}
+	r, err := s.parseFunctionRef(arn)
+	if err == nil && r.name == function {
+		return apierror.InvalidParameter("You can't specify the function as a destination for itself.")
+	}
+	if err == nil {
+		_, err = s.loadQualified(ctx, r.name, cmp.Or(r.qualifier, Latest))
+		if r.qualifier != "" && !isVersionNumber(r.qualifier) && r.qualifier != Latest {
+			_, err = s.loadAlias(ctx, r.name, r.qualifier)
+		}
+	}
+	if err != nil {
+		return apierror.InvalidParameter("The destination ARN %s is invalid.", arn)
+	}
+	return nil
+}
 
 func (s *Service) validateDestination(arn string) error {
 	if arn == "" {
@@ -116,7 +154,10 @@ func (s *Service) validateDestination(arn string) error {
 	return validationError(arn, "destinationConfig.onSuccess.destination", "Member must satisfy regular expression pattern: ^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)")
 }
 
-func (s *Service) applyEventConfig(c *EventInvokeConfig, in EventInvokeConfigInput) error {
+func (s *Service) applyEventConfig(ctx context.Context, c *EventInvokeConfig, in EventInvokeConfigInput) error {
+	if in.MaximumRetryAttempts == nil && in.MaximumEventAgeInSeconds == nil && in.DestinationConfig == nil {
+		return apierror.InvalidParameter("You must specify at least one of error handling or destination setting.")
+	}
 	if in.MaximumRetryAttempts != nil {
 		if n := *in.MaximumRetryAttempts; n < 0 || n > 2 {
 			return validationError(n, "maximumRetryAttempts", "Member must have value less than or equal to 2")
@@ -131,13 +172,13 @@ func (s *Service) applyEventConfig(c *EventInvokeConfig, in EventInvokeConfigInp
 	}
 	if d := in.DestinationConfig; d != nil {
 		if d.OnSuccess != nil {
-			if err := s.validateDestination(d.OnSuccess.Destination); err != nil {
+			if err := s.checkDestination(ctx, c.Function, d.OnSuccess.Destination); err != nil {
 				return err
 			}
 			c.OnSuccess = d.OnSuccess.Destination
 		}
 		if d.OnFailure != nil {
-			if err := s.validateDestination(d.OnFailure.Destination); err != nil {
+			if err := s.checkDestination(ctx, c.Function, d.OnFailure.Destination); err != nil {
 				return err
 			}
 			c.OnFailure = d.OnFailure.Destination
@@ -154,7 +195,7 @@ func (s *Service) PutEventInvokeConfig(ctx context.Context, in EventInvokeConfig
 		return EventInvokeConfig{}, err
 	}
 	c := EventInvokeConfig{Function: name, Qualifier: q}
-	if err := s.applyEventConfig(&c, in); err != nil {
+	if err := s.applyEventConfig(ctx, &c, in); err != nil {
 		return EventInvokeConfig{}, err
 	}
 	if err := upsert(ctx, s.eventConfigs, eventConfigKey(name, q), mustJSON(c)); err != nil {
@@ -175,7 +216,7 @@ func (s *Service) UpdateEventInvokeConfig(ctx context.Context, in EventInvokeCon
 		if err != nil {
 			return EventInvokeConfig{}, err
 		}
-		if err := s.applyEventConfig(&c, in); err != nil {
+		if err := s.applyEventConfig(ctx, &c, in); err != nil {
 			return EventInvokeConfig{}, err
 		}
 		_, err = s.eventConfigs.Update(ctx, key, mustJSON(c), rev)
@@ -206,7 +247,7 @@ func (s *Service) loadEventConfig(ctx context.Context, name, qualifier string) (
 
 // GetEventInvokeConfig returns the settings of a function or qualifier.
 func (s *Service) GetEventInvokeConfig(ctx context.Context, ref, qualifier string) (EventInvokeConfig, error) {
-	name, q, err := s.resolveConfigTarget(ctx, ref, qualifier)
+	name, q, err := s.configKeyOf(ref, qualifier)
 	if err != nil {
 		return EventInvokeConfig{}, err
 	}
@@ -227,7 +268,7 @@ func (s *Service) EffectiveEventInvokeConfig(ctx context.Context, name, qualifie
 
 // DeleteEventInvokeConfig removes the settings of a function or qualifier.
 func (s *Service) DeleteEventInvokeConfig(ctx context.Context, ref, qualifier string) error {
-	name, q, err := s.resolveConfigTarget(ctx, ref, qualifier)
+	name, q, err := s.configKeyOf(ref, qualifier)
 	if err != nil {
 		return err
 	}

@@ -34,9 +34,60 @@ type Function struct {
 	// it was published from.
 	ConfigSha256 string `json:"configSha256,omitempty"`
 
+	// EnvironmentSet records that the caller gave an Environment, even an
+	// empty one: AWS echoes {"Variables": {}} then, and nothing otherwise.
+	EnvironmentSet bool `json:"environmentSet,omitempty"`
+	// Status is the function's lifecycle state as AWS reports it.
+	Status
+
 	// storeRevision is the KV revision the record was read at; it is the
 	// compare-and-swap token and never leaves the process.
 	storeRevision uint64
+}
+
+// Status is AWS's lifecycle state of a function: State (Pending while it
+// is being created, then Active) and LastUpdateStatus (InProgress while an
+// update is applied, then Successful), each with a reason while it is in
+// progress. Gust finishes that work before it answers, so a record leaves
+// Pending or InProgress the first time it is read after the write (see
+// settle); the write's own answer shows the in-progress state, as AWS's
+// does, and clients wait for Active/Successful as they do on AWS. Records
+// stored before states existed have neither and read as settled.
+type Status struct {
+	State                      string `json:"state,omitempty"`
+	StateReason                string `json:"stateReason,omitempty"`
+	StateReasonCode            string `json:"stateReasonCode,omitempty"`
+	LastUpdateStatus           string `json:"lastUpdateStatus,omitempty"`
+	LastUpdateStatusReason     string `json:"lastUpdateStatusReason,omitempty"`
+	LastUpdateStatusReasonCode string `json:"lastUpdateStatusReasonCode,omitempty"`
+}
+
+// The states and reasons AWS reports.
+const (
+	StatePending       = "Pending"
+	StateActive        = "Active"
+	UpdateInProgress   = "InProgress"
+	UpdateSuccessful   = "Successful"
+	reasonBeingCreated = "The function is being created."
+	reasonCodeCreating = "Creating"
+)
+
+// creating is the state of a function just created.
+func creating() Status {
+	return Status{State: StatePending, StateReason: reasonBeingCreated, StateReasonCode: reasonCodeCreating}
+}
+
+// updating is the state of a function whose update was just stored.
+func updating() Status {
+	return Status{State: StateActive, LastUpdateStatus: UpdateInProgress, LastUpdateStatusReason: reasonBeingCreated, LastUpdateStatusReasonCode: reasonCodeCreating}
+}
+
+// settled is the state once the work is done.
+func settled() Status { return Status{State: StateActive, LastUpdateStatus: UpdateSuccessful} }
+
+// unsettled reports whether st is still Pending or InProgress.
+func (st Status) unsettled() bool {
+	return st.State == StatePending || st.LastUpdateStatus == UpdateInProgress
 }
 
 // LoggingConfig is Lambda's LoggingConfig.

@@ -24,9 +24,16 @@ func provisionedNotFound() error {
 	return apierror.New("ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function")
 }
 
+// AWS's answers to $LATEST as a provisioned concurrency target: one for
+// Put, one for Get and Delete.
+const (
+	latestNotPutMsg  = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+	latestNotReadMsg = "The function resource provided must be an alias or a published version."
+)
+
 // provisionedTarget checks the qualifier names a published version or an
-// alias of an existing function.
-func (s *Service) provisionedTarget(ctx context.Context, ref, qualifier string) (string, string, error) {
+// alias of an existing function; latestMsg is the refusal of $LATEST.
+func (s *Service) provisionedTarget(ctx context.Context, ref, qualifier, latestMsg string) (string, string, error) {
 	r, err := s.parseFunctionRef(ref)
 	if err != nil {
 		return "", "", err
@@ -39,7 +46,7 @@ func (s *Service) provisionedTarget(ctx context.Context, ref, qualifier string) 
 	case q == "":
 		return "", "", validationError("null", "qualifier", "Member must not be null")
 	case q == Latest:
-		return "", "", apierror.InvalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+		return "", "", apierror.InvalidParameter("%s", latestMsg)
 	}
 	return r.name, q, s.qualifierExists(ctx, r.name, q)
 }
@@ -47,7 +54,7 @@ func (s *Service) provisionedTarget(ctx context.Context, ref, qualifier string) 
 // PutProvisionedConcurrency sets how many environments a version or alias
 // keeps initialised.
 func (s *Service) PutProvisionedConcurrency(ctx context.Context, ref, qualifier string, n *int) (ProvisionedConfig, error) {
-	name, q, err := s.provisionedTarget(ctx, ref, qualifier)
+	name, q, err := s.provisionedTarget(ctx, ref, qualifier, latestNotPutMsg)
 	if err != nil {
 		return ProvisionedConfig{}, err
 	}
@@ -106,20 +113,18 @@ func (s *Service) loadProvisioned(ctx context.Context, key string) (ProvisionedC
 
 // GetProvisionedConcurrency returns a version's or alias's config.
 func (s *Service) GetProvisionedConcurrency(ctx context.Context, ref, qualifier string) (ProvisionedConfig, error) {
-	name, q, err := s.provisionedTarget(ctx, ref, qualifier)
+	name, q, err := s.provisionedTarget(ctx, ref, qualifier, latestNotReadMsg)
 	if err != nil {
 		return ProvisionedConfig{}, err
 	}
 	return s.loadProvisioned(ctx, name+"."+q)
 }
 
-// DeleteProvisionedConcurrency removes a version's or alias's config.
+// DeleteProvisionedConcurrency removes a version's or alias's config;
+// deleting none succeeds, as on AWS.
 func (s *Service) DeleteProvisionedConcurrency(ctx context.Context, ref, qualifier string) error {
-	name, q, err := s.provisionedTarget(ctx, ref, qualifier)
+	name, q, err := s.provisionedTarget(ctx, ref, qualifier, latestNotReadMsg)
 	if err != nil {
-		return err
-	}
-	if _, err := s.loadProvisioned(ctx, name+"."+q); err != nil {
 		return err
 	}
 	if err := s.provisioned.Delete(ctx, name+"."+q, 0); err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -55,6 +55,9 @@ type Options struct {
 	// ("<name>.<qualifier>"); Settings account-wide records.
 	Provisioned Records
 	Settings    Records
+	// Policies holds resource-based policies ("<name>" and
+	// "<name>.<qualifier>"); optional: without it AddPermission fails.
+	Policies Records
 	// AccountConcurrency is the account's concurrency limit (default 1000).
 	AccountConcurrency int
 	Runtimes           Runtimes // optional: nil accepts every runtime of the catalogue
@@ -64,16 +67,22 @@ type Options struct {
 	AccountID          string
 	Logger             *slog.Logger
 	Now                func() time.Time // nil = time.Now
+	// CheckRole, when set, is asked whether Lambda may assume a function's
+	// execution role (package iam: the role exists and trusts
+	// lambda.amazonaws.com); its error is the answer to the request.
+	CheckRole func(ctx context.Context, roleARN string) error
 }
 
 // Service manages functions.
 type Service struct {
+	checkRoleFn  func(ctx context.Context, roleARN string) error
 	functions    Records
 	versions     Records
 	aliases      Records
 	eventConfigs Records
 	provisioned  Records
 	settings     Records
+	policies     Records
 
 	accountConcurrency int
 	runtimes           Runtimes
@@ -98,7 +107,8 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now}
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
+		checkRoleFn: o.CheckRole}
 }
 
 // Region is the region in this service's ARNs.
@@ -115,13 +125,21 @@ func (s *Service) notFound(name string) error {
 
 // Create validates and stores a new function.
 func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function, error) {
-	if err := validateName(in.FunctionName); err != nil {
+	r, err := s.parseCreateRef(in.FunctionName)
+	if err != nil {
 		return Function{}, err
 	}
+	if r.qualifier != "" {
+		return Function{}, apierror.InvalidParameter("Function name must not contain a qualifier: %s", in.FunctionName)
+	}
+	in.FunctionName = r.name
 	if in.Role == "" {
 		return Function{}, validationError("null", "role", "Member must not be null")
 	}
 	if err := validateRole(in.Role); err != nil {
+		return Function{}, err
+	}
+	if err := s.checkRole(ctx, in.Role); err != nil {
 		return Function{}, err
 	}
 	if in.PackageType != "" && in.PackageType != "Zip" {
@@ -175,6 +193,8 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	}
 	f.LastModified = s.now()
 	f.RevisionID = newRevisionID()
+	f.Status = creating()
+	f.EnvironmentSet = in.Environment != nil
 	rev, err := s.functions.Create(ctx, f.Name, mustJSON(f))
 	if errors.Is(err, store.ErrExists) {
 		return Function{}, apierror.Conflict("Function already exist: %s", f.Name)
@@ -185,7 +205,13 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	f.storeRevision = rev
 	s.log.Info("function created", "function", f.Name, "runtime", f.Runtime, "codeSha256", f.CodeSha256)
 	if in.Publish {
-		return s.publish(ctx, f.Name, "", "", "")
+		// AWS answers with the new function, unqualified and still
+		// Pending, and the number of the version it published.
+		v, err := s.publish(ctx, f.Name, "", "", "")
+		if err != nil {
+			return Function{}, err
+		}
+		f.Version = v.Version
 	}
 	return f, nil
 }
@@ -250,7 +276,7 @@ func (s *Service) Get(ctx context.Context, ref string, qualifier string) (Functi
 	default:
 		a, err := s.loadAlias(ctx, r.name, q)
 		if err != nil {
-			return Function{}, err
+			return Function{}, s.qualifiedNotFound(err, r.name, q)
 		}
 		return s.loadQualified(ctx, r.name, a.FunctionVersion)
 	}
@@ -279,7 +305,34 @@ func (s *Service) loadQualified(ctx context.Context, name, version string) (Func
 	return s.loadVersion(ctx, name, version)
 }
 
+// load reads $LATEST, settling a Pending or InProgress record first.
 func (s *Service) load(ctx context.Context, name string) (Function, error) {
+	for {
+		f, err := s.loadRecord(ctx, name)
+		if err != nil || !f.unsettled() {
+			return f, err
+		}
+		// The work the write started is done: the record becomes Active
+		// and Successful under a new RevisionId, as on AWS.
+		f.Status = settled()
+		f.RevisionID = newRevisionID()
+		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
+		switch {
+		case err == nil:
+			f.storeRevision = rev
+			return f, nil
+		case errors.Is(err, store.ErrConflict): // another reader settled it, or a writer changed it
+			continue
+		case errors.Is(err, store.ErrNotFound):
+			return Function{}, s.notFound(name)
+		default:
+			return Function{}, fmt.Errorf("settling function %s: %w", name, err)
+		}
+	}
+}
+
+// loadRecord reads $LATEST as stored.
+func (s *Service) loadRecord(ctx context.Context, name string) (Function, error) {
 	rec, err := s.functions.Get(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return Function{}, s.notFound(name)
@@ -389,6 +442,7 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 	}
 	f, err := s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.CodeSha256, f.CodeSize = code.CodeSha256, code.CodeSize
+		f.Status = updating()
 		return nil
 	})
 	if err != nil || !in.Publish {
@@ -406,12 +460,29 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
 		return Function{}, err
 	}
+	if in.Role != nil {
+		if err := firstError(validateRole(*in.Role), s.checkRole(ctx, *in.Role)); err != nil {
+			return Function{}, err
+		}
+	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.apply(in.ConfigPatch)
+		f.Status = updating()
+		if in.Environment != nil {
+			f.EnvironmentSet = true
+		}
 		// A runtime named in this request must run here; one kept from
 		// before does not block other changes.
 		return s.validateConfig(*f, in.Runtime != nil)
 	})
+}
+
+// checkRole asks CheckRole, when set.
+func (s *Service) checkRole(ctx context.Context, role string) error {
+	if s.checkRoleFn == nil {
+		return nil
+	}
+	return s.checkRoleFn(ctx, role)
 }
 
 // apply sets the members p names.
@@ -495,7 +566,14 @@ func (s *Service) Delete(ctx context.Context, ref, qualifier string) error {
 	if err := s.dropReservation(ctx, r.name); err != nil {
 		return err
 	}
-	for _, t := range []Records{s.versions, s.aliases, s.eventConfigs, s.provisioned} {
+	tables := []Records{s.versions, s.aliases, s.eventConfigs, s.provisioned}
+	if s.policies != nil {
+		tables = append(tables, s.policies)
+		if err := s.policies.Delete(ctx, r.name, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("deleting the policy of function %s: %w", r.name, err)
+		}
+	}
+	for _, t := range tables {
 		keys, err := t.Keys(ctx, r.name+".")
 		if err != nil {
 			return fmt.Errorf("deleting function %s: %w", r.name, err)
@@ -661,4 +739,19 @@ func mustJSON(v any) []byte {
 		panic(fmt.Sprintf("encoding %T: %v", v, err)) // only plain structs are encoded
 	}
 	return b
+}
+
+// AliasOf returns the alias a FunctionName and Qualifier pair names, or ""
+// when they name $LATEST or a version: operations reached through an alias
+// report the alias's ARN, as AWS does.
+func (s *Service) AliasOf(ref, qualifier string) string {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return ""
+	}
+	q, err := mergeQualifier(r, qualifier)
+	if err != nil || q == "" || q == Latest || isVersionNumber(q) {
+		return ""
+	}
+	return q
 }

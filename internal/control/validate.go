@@ -2,6 +2,7 @@ package control
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,14 +11,19 @@ import (
 	"gust/internal/runtimes"
 )
 
-// Patterns from botocore's model of the Lambda API.
+// Patterns from botocore's model of the Lambda API. The function name
+// patterns are the ones AWS's own messages quote today, which allow
+// eusc- regions and, where a function is looked up, dots in names and
+// $LATEST.PUBLISHED (the model's copy lags behind).
 var (
-	functionRefPattern = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
-	namePattern        = regexp.MustCompile(`^[a-zA-Z0-9-_]+$`)
-	rolePattern        = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
-	handlerPattern     = regexp.MustCompile(`^[^\s]+$`)
-	envNamePattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`) // the model says ([a-zA-Z0-9_])+, but Lambda accepts one-letter names
-	logGroupPattern    = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
+	functionNameText      = `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
+	namespacedNameText    = `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`
+	functionNamePattern   = regexp.MustCompile("^" + functionNameText + "$")
+	namespacedNamePattern = regexp.MustCompile("^" + namespacedNameText + "$")
+	rolePattern           = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
+	handlerPattern        = regexp.MustCompile(`^[^\s]+$`)
+	envNamePattern        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`) // the model says ([a-zA-Z0-9_])+, but Lambda accepts one-letter names
+	logGroupPattern       = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
 )
 
 // reservedEnv are the variables Lambda sets itself and refuses from users.
@@ -39,38 +45,73 @@ type functionRef struct {
 	qualifier string
 }
 
+// Lengths AWS allows a FunctionName: 140 where a function is created
+// (FunctionName), 256 where one is looked up (NamespacedFunctionName).
+const (
+	maxCreateRef = 140
+	maxLookupRef = 256
+)
+
 // parseFunctionRef accepts a name, a partial ARN or a full ARN, as Lambda
-// does, and checks that an ARN names this region and account.
+// does, and checks that an ARN names this region and account. A name too
+// long to exist is simply not found, as on AWS.
 func (s *Service) parseFunctionRef(ref string) (functionRef, error) {
-	if len(ref) < 1 || len(ref) > 256 {
-		return functionRef{}, validationError(ref, "functionName", "Member must have length less than or equal to 256")
+	if len(ref) < 1 {
+		return functionRef{}, validationError(ref, "functionName", "Member must have length greater than or equal to 1")
 	}
-	m := functionRefPattern.FindStringSubmatch(ref)
+	if len(ref) > maxLookupRef {
+		return functionRef{}, validationError(ref, "functionName", fmt.Sprintf("Member must have length less than or equal to %d", maxLookupRef))
+	}
+	m := namespacedNamePattern.FindStringSubmatch(ref)
 	if m == nil {
-		return functionRef{}, validationError(ref, "functionName", "Member must satisfy regular expression pattern: "+functionRefPattern.String()[1:len(functionRefPattern.String())-1])
+		return functionRef{}, validationError(ref, "functionName", "Member must satisfy regular expression pattern: "+namespacedNameText)
 	}
-	region := strings.TrimSuffix(m[3], ":")
-	account := strings.TrimSuffix(m[8], ":")
-	if (region != "" && region != s.region) || (account != "" && account != s.account) {
-		return functionRef{}, apierror.NotFound("Functions from '%s' are not reachable in this region ('%s')", region, s.region)
+	r, err := s.refFromMatch(m)
+	if err != nil {
+		return functionRef{}, err
 	}
-	if len(m[10]) > 64 {
-		return functionRef{}, validationError(m[10], "functionName", "Member must have length less than or equal to 64")
+	if len(r.name) > 64 || strings.Contains(r.name, ".") {
+		return functionRef{}, s.notFound(r.name)
 	}
-	return functionRef{name: m[10], qualifier: m[12]}, nil
+	return r, nil
 }
 
-func validateName(name string) error {
-	if name == "" {
-		return validationError(name, "functionName", "Member must have length greater than or equal to 1")
+// parseCreateRef is parseFunctionRef for CreateFunction: the stricter
+// FunctionName shape, and names refused rather than not found.
+func (s *Service) parseCreateRef(ref string) (functionRef, error) {
+	if len(ref) < 1 {
+		return functionRef{}, validationError(ref, "functionName", "Member must have length greater than or equal to 1")
 	}
-	if len(name) > 64 {
-		return validationError(name, "functionName", "Member must have length less than or equal to 64")
+	if len(ref) > maxCreateRef {
+		return functionRef{}, validationError(ref, "functionName", fmt.Sprintf("Member must have length less than or equal to %d", maxCreateRef))
 	}
-	if !namePattern.MatchString(name) {
-		return validationError(name, "functionName", "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")
+	m := functionNamePattern.FindStringSubmatch(ref)
+	if m == nil {
+		return functionRef{}, validationError(ref, "functionName", "Member must satisfy regular expression pattern: "+functionNameText)
 	}
-	return nil
+	r, err := s.refFromMatch(m)
+	if err != nil {
+		return functionRef{}, err
+	}
+	if len(r.name) > 64 {
+		// AWS checks the name's own length as a parameter value.
+		return functionRef{}, apierror.InvalidParameter("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64", r.name)
+	}
+	return r, nil
+}
+
+// refFromMatch reads a match of either function name pattern: another
+// region is not found; another account is denied, as on AWS.
+func (s *Service) refFromMatch(m []string) (functionRef, error) {
+	region := strings.TrimSuffix(m[3], ":")
+	account := strings.TrimSuffix(m[9], ":")
+	if region != "" && region != s.region {
+		return functionRef{}, apierror.NotFound("Functions from '%s' are not reachable in this region ('%s')", region, s.region)
+	}
+	if account != "" && account != s.account {
+		return functionRef{}, apierror.New("AccessDeniedException", "")
+	}
+	return functionRef{name: m[11], qualifier: m[13]}, nil
 }
 
 func validateRuntime(id string) error {
@@ -269,6 +310,25 @@ func errCodeSource(c FunctionCode) error {
 		return apierror.InvalidParameter("Please provide a source for function code.")
 	}
 	return nil
+}
+
+// ResourceARN is the ARN a request on function reference ref (a name, a
+// partial or full ARN, possibly with a qualifier) acts on, for
+// authorization: the function's ARN, qualified when the reference or
+// qualifier names a version or alias. A malformed reference yields the
+// unqualified ARN of ref as given; the operation then refuses it.
+func (s *Service) ResourceARN(ref, qualifier string) string {
+	r, err := s.parseFunctionRef(ref)
+	if err != nil {
+		return s.FunctionARN(ref)
+	}
+	if qualifier == "" {
+		qualifier = r.qualifier
+	}
+	if qualifier != "" {
+		return s.FunctionARN(r.name) + ":" + qualifier
+	}
+	return s.FunctionARN(r.name)
 }
 
 var sqsARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,80}(\.fifo)?$`)

@@ -74,6 +74,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	latest, err = s.mutate(ctx, name, revisionID, false, func(f *Function) error {
 		f.LastVersion++
 		number = f.LastVersion
+		f.RevisionID = newRevisionID() // publishing changes $LATEST's RevisionId on AWS
 		return nil
 	})
 	if err != nil {
@@ -86,6 +87,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	v.Tags = nil
 	v.LastModified = s.now()
 	v.RevisionID = newRevisionID()
+	v.Status = settled()
 	if description != "" {
 		v.Description = description
 	}
@@ -103,6 +105,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 // the last version's.
 func configSha256(f Function) string {
 	f.Version, f.RevisionID, f.LastModified, f.Tags, f.LastVersion, f.ConfigSha256, f.storeRevision = "", "", time.Time{}, nil, 0, "", 0
+	f.Status = Status{}
 	return sha256Hex(mustJSON(f))
 }
 
@@ -173,6 +176,9 @@ func (s *Service) ListVersions(ctx context.Context, ref, marker string, maxItems
 // deleteVersion removes one published version unless an alias uses it.
 func (s *Service) deleteVersion(ctx context.Context, name, version string) error {
 	if _, err := s.loadVersion(ctx, name, version); err != nil {
+		if _, ferr := s.load(ctx, name); ferr == nil {
+			return nil // a missing version of a function that exists: deleted already, as AWS answers
+		}
 		return err
 	}
 	aliases, err := s.listAliases(ctx, name)
@@ -198,7 +204,7 @@ func (s *Service) deleteVersion(ctx context.Context, name, version string) error
 	if err := s.versions.Delete(ctx, versionKey(name, version), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting version %s of %s: %w", version, name, err)
 	}
-	return nil
+	return s.dropPolicy(ctx, name+"."+version)
 }
 
 // byVersion orders $LATEST first, then versions by number.

@@ -35,9 +35,9 @@
 // Netlink and nftables are spoken directly (vishvananda/netlink,
 // google/nftables): no ip or nft binary is run.
 //
-// Backend wraps a sandbox backend whose instances can attach an uplink
-// (sandbox.UplinkAttacher; the namespace backend) and attaches each new
-// environment, pooled ones included, before anything runs in it.
+// Attachment is the sandbox.Attachment that connects each new environment,
+// pooled ones included, before anything runs in it, through the instance's
+// own sandbox.UplinkAttacher (the namespace backend's); it wraps nothing.
 //
 // What it does not do: it opens no port into an environment, filters no
 // destination beyond the host and link-local addresses (private networks

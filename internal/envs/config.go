@@ -26,6 +26,10 @@ type Config struct {
 	// Platform are variables the server gives every environment of the
 	// function (its credentials, AWS_ENDPOINT_URL), over its own.
 	Platform []string
+	// CredentialsExpire is when the credentials in Platform stop working;
+	// an environment is retired rather than reused once they are about to
+	// (zero: never).
+	CredentialsExpire time.Time
 	// InitType is AWS_LAMBDA_INITIALIZATION_TYPE: on-demand (default) or
 	// provisioned-concurrency.
 	InitType string

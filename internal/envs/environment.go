@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math"
@@ -27,6 +28,7 @@ type Environment struct {
 	id     string
 	stream string
 	inst   sandbox.Instance
+	detach io.Closer // the sandbox's attachments
 	rapi   *runtimeapi.Server
 	logs   *logPipe
 	log    *slog.Logger
@@ -44,6 +46,7 @@ type Environment struct {
 	// the runtime's own variables, added to the function's at
 	// specialisation.
 	taskDir   string
+	pooled    sandbox.PooledInstance // inst, until specialised
 	launchEnv []string
 	started   bool // its runtime was started before it was specialised
 }
@@ -77,7 +80,7 @@ func newID() string {
 // runtime asks for its first event. A failure is returned as a
 // *FunctionError when it is the function's fault (Lambda reports those to
 // the caller) and as a plain error otherwise.
-func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runtimes.Launch, sink LogSink, log *slog.Logger, requestID string) (*Environment, error) {
+func start(ctx context.Context, sb sandboxes, cfg Config, launch runtimes.Launch, sink LogSink, log *slog.Logger, requestID string) (*Environment, error) {
 	var err error
 	id := newID()
 	e := &Environment{
@@ -96,7 +99,7 @@ func start(ctx context.Context, backend sandbox.Backend, cfg Config, launch runt
 	e.logs.beginInvocation() // a cold invocation's log starts with init's output
 	e.logInitStart()
 	began := time.Now()
-	e.inst, err = backend.Create(ctx, sandbox.Spec{
+	e.inst, e.detach, err = sb.create(ctx, sandbox.Spec{
 		ID:         id[:12],
 		CodeDir:    cfg.CodeDir,
 		RuntimeDir: launch.RuntimeDir,
@@ -313,6 +316,11 @@ func (e *Environment) destroy() {
 	e.state = Dead
 	e.mu.Unlock()
 	_ = e.rapi.Close()
+	if e.detach != nil {
+		if err := e.detach.Close(); err != nil {
+			e.log.Warn("detaching from the sandbox", "err", err)
+		}
+	}
 	if e.inst != nil {
 		if err := e.inst.Destroy(); err != nil {
 			e.log.Warn("destroying sandbox", "err", err)
@@ -325,4 +333,14 @@ func (e *Environment) destroy() {
 			e.log.Warn("removing pooled sandbox directory", "err", err)
 		}
 	}
+}
+
+// credentialsMargin is how long before its credentials expire an
+// environment stops taking invocations: longer than the longest timeout.
+const credentialsMargin = 20 * time.Minute
+
+// credentialsExpiring reports that the environment's credentials expire
+// before an invocation started now could end.
+func (e *Environment) credentialsExpiring() bool {
+	return !e.cfg.CredentialsExpire.IsZero() && time.Until(e.cfg.CredentialsExpire) < credentialsMargin
 }

@@ -37,7 +37,10 @@ type Launcher interface {
 
 // Options wires a Manager.
 type Options struct {
-	Backend     sandbox.Backend
+	Backend sandbox.Backend
+	// Attachments are attached to every environment's sandbox, pooled ones
+	// included, before anything runs in it (Gust's API inside, egress).
+	Attachments []sandbox.Attachment
 	Runtimes    Launcher // nil starts the provided runtimes only
 	Logs        LogSink  // may be nil
 	Logger      *slog.Logger
@@ -50,19 +53,20 @@ type Options struct {
 	// use, so the node never admits more than it could hold.
 	MemoryBudgetMB int
 	// Pool configures pools of pre-started runtimes (pooled
-	// environments count in MemoryBudgetMB); a zero Pool has none.
+	// environments count in MemoryBudgetMB); a zero Pool has none, nor
+	// does a Backend that is no sandbox.Pooler.
 	Pool PoolOptions
 }
 
 // Manager owns every environment on this node.
 type Manager struct {
-	backend  sandbox.Backend
-	runtimes Launcher
-	sink     LogSink
-	log      *slog.Logger
-	idleFor  time.Duration
-	budget   int
-	policy   KeepAlivePolicy
+	sandboxes sandboxes
+	runtimes  Launcher
+	sink      LogSink
+	log       *slog.Logger
+	idleFor   time.Duration
+	budget    int
+	policy    KeepAlivePolicy
 
 	mu          sync.Mutex
 	idle        map[string][]*Environment // on-demand, by Config.Key, most recently used last
@@ -108,7 +112,7 @@ func NewManager(o Options) *Manager {
 		o.Runtimes = &runtimes.Catalogue{}
 	}
 	m := &Manager{
-		backend:     o.Backend,
+		sandboxes:   sandboxes{backend: o.Backend, attachments: o.Attachments},
 		runtimes:    o.Runtimes,
 		sink:        o.Logs,
 		log:         o.Logger,
@@ -125,7 +129,9 @@ func NewManager(o Options) *Manager {
 		poolWake:    make(chan struct{}, 1),
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
-	if o.Pool.Dir != "" {
+	if _, ok := o.Backend.(sandbox.Pooler); o.Pool.Dir != "" && !ok {
+		o.Logger.Warn("no pools of pre-started runtimes: the sandbox backend cannot make pooled sandboxes", "backend", o.Backend.Name())
+	} else if o.Pool.Dir != "" {
 		m.pool = o.Pool.withDefaults()
 		for _, rt := range m.pool.Runtimes {
 			if _, ok := runtimes.Lookup(rt); !ok {
@@ -175,8 +181,9 @@ func takeIdle(list []*Environment, doomed *[]*Environment) (*Environment, []*Env
 	for len(list) > 0 {
 		e := list[len(list)-1]
 		list = list[:len(list)-1]
-		if e.exited() {
-			// Its runtime died while idle; Lambda would start afresh.
+		if e.exited() || e.credentialsExpiring() {
+			// Its runtime died while idle, or its credentials would run
+			// out during the invocation; Lambda would start afresh.
 			*doomed = append(*doomed, e)
 			continue
 		}
@@ -251,7 +258,7 @@ func (m *Manager) start(ctx context.Context, cfg Config, requestID string) (*Env
 	if err != nil {
 		return nil, fmt.Errorf("starting runtime %s: %w", cfg.Runtime, err)
 	}
-	return start(ctx, m.backend, cfg, launch, m.sink, m.log, requestID)
+	return start(ctx, m.sandboxes, cfg, launch, m.sink, m.log, requestID)
 }
 
 // reserveMemory books mb for a new environment, giving up the least

@@ -2,7 +2,6 @@ package envs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -25,7 +24,7 @@ const pooledEnv = "_GUST_POOLED=1"
 // and the bootstrap and then waits to be specialised; it returns once the
 // runtime waits. Without prestart (the provided runtimes, whose bootstrap
 // is the function's) the sandbox waits to exec the bootstrap.
-func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch runtimes.Launch, prestart bool, dir string, log *slog.Logger) (*Environment, error) {
+func startPooled(ctx context.Context, sb sandboxes, rt string, launch runtimes.Launch, prestart bool, dir string, log *slog.Logger) (*Environment, error) {
 	id := newID()
 	taskDir := filepath.Join(dir, id[:12])
 	if err := os.MkdirAll(taskDir, 0o755); err != nil {
@@ -47,7 +46,7 @@ func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch
 		_ = os.Remove(taskDir)
 		return nil, fmt.Errorf("creating log pipe: %w", err)
 	}
-	e.inst, err = backend.Create(ctx, sandbox.Spec{
+	e.pooled, e.detach, err = sb.createPooled(ctx, sandbox.Spec{
 		ID:         id[:12],
 		CodeDir:    taskDir,
 		RuntimeDir: launch.RuntimeDir,
@@ -55,16 +54,12 @@ func startPooled(ctx context.Context, backend sandbox.Backend, rt string, launch
 		Env:        append(Config{Runtime: rt}.environ("", launch.Env), pooledEnv),
 		Stdout:     e.logs.w,
 		Stderr:     e.logs.w,
-		Pooled:     true,
 	})
 	if err != nil {
 		e.destroy()
 		return nil, fmt.Errorf("creating pooled sandbox: %w", err)
 	}
-	if _, ok := e.inst.(sandbox.Specializer); !ok {
-		e.destroy()
-		return nil, errors.New("creating pooled sandbox: the backend cannot specialise sandboxes")
-	}
+	e.inst = e.pooled
 	go func() {
 		defer close(e.serveDone)
 		_ = e.rapi.Serve(e.inst.Listener())
@@ -119,7 +114,7 @@ func (e *Environment) specialize(ctx context.Context, cfg Config, sink LogSink, 
 	if e.started {
 		environ = nil // the runtime asks for it
 	}
-	if err := e.inst.(sandbox.Specializer).Specialize(cfg.CodeDir, cfg.MemoryMB, environ); err != nil {
+	if err := e.pooled.Specialize(cfg.CodeDir, cfg.MemoryMB, environ); err != nil {
 		e.destroy()
 		return fmt.Errorf("specialising pooled sandbox: %w", err)
 	}

@@ -206,7 +206,7 @@ func (m *Manager) startPooled(rt string) {
 			return nil, err
 		}
 		r, _ := runtimes.Lookup(rt)
-		return startPooled(m.ctx, m.backend, rt, launch, r.Family != runtimes.Provided, m.pool.Dir, m.log)
+		return startPooled(m.ctx, m.sandboxes, rt, launch, r.Family != runtimes.Provided, m.pool.Dir, m.log)
 	}()
 	m.mu.Lock()
 	p := m.pools[rt]

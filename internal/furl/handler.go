@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"gust/internal/api/sigv4"
+	"gust/internal/authz"
 	"gust/internal/invoke"
 )
 
@@ -25,13 +27,29 @@ type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
 }
 
+// Policies tells whether a function's resource-based policy lets anyone
+// invoke its URL; package control implements it.
+type Policies interface {
+	// AllowsPublicURL reports whether the policy of function name (and
+	// qualifier) grants public access to a URL with AuthType NONE created
+	// at created, as AWS documents it.
+	AllowsPublicURL(ctx context.Context, name, qualifier string, created time.Time) (bool, error)
+}
+
 // Options wire a Handler.
 type Options struct {
-	Store     *Store
-	Invoker   Invoker
-	Verifier  *sigv4.Verifier
-	AccountID string
-	Logger    *slog.Logger
+	Store    *Store
+	Invoker  Invoker
+	Verifier *sigv4.Verifier
+	// Policies, when set, is asked before a URL with AuthType NONE is
+	// served: without a statement granting public access it answers 403,
+	// as AWS does.
+	Policies Policies
+	// Authorizer, when set, is asked whether the signer of a request to a
+	// URL with AuthType AWS_IAM may lambda:InvokeFunctionUrl the function.
+	Authorizer authz.Authorizer
+	AccountID  string
+	Logger     *slog.Logger
 }
 
 // Handler serves invocations through function URLs.
@@ -102,12 +120,35 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		writeMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 		return
 	}
+	if cfg.AuthType == AuthNone && h.o.Policies != nil {
+		public, err := h.o.Policies.AllowsPublicURL(ctx, cfg.FunctionName, cfg.Qualifier, cfg.Created)
+		if err != nil {
+			h.o.Logger.Error("function URL policy", "url_id", id, "err", err)
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		if !public {
+			writeMessage(w, http.StatusForbidden, "Forbidden")
+			return
+		}
+	}
 	var principal *sigv4.Principal
 	if cfg.AuthType == AuthAWSIAM {
 		p, err := h.o.Verifier.Verify(r, body, "lambda")
 		if err != nil {
 			writeMessage(w, http.StatusForbidden, "Forbidden")
 			return
+		}
+		if h.o.Authorizer != nil {
+			arn := "arn:aws:lambda:" + h.o.Store.Region + ":" + h.o.AccountID + ":function:" + cfg.FunctionName
+			if cfg.Qualifier != "" {
+				arn += ":" + cfg.Qualifier
+			}
+			if err := h.o.Authorizer.Authorize(ctx, p, authz.Request{Action: "lambda:InvokeFunctionUrl", Resources: []string{arn},
+				Context: map[string][]string{"lambda:FunctionUrlAuthType": {AuthAWSIAM}}}); err != nil {
+				writeMessage(w, http.StatusForbidden, "Forbidden")
+				return
+			}
 		}
 		principal = &p
 	}

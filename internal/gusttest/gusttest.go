@@ -71,6 +71,10 @@ type Options struct {
 	// NoCredentials starts the server without GUST_ACCESS_KEY_ID, so it
 	// generates its own.
 	NoCredentials bool
+	// StrictRoles starts the server without --any-role: a function's role
+	// must exist and trust Lambda, and functions have only their role's
+	// permissions. Without it, tests may name any role ARN, as before IAM.
+	StrictRoles bool
 }
 
 // Server is a running gust server.
@@ -108,6 +112,9 @@ func (s *Server) start() {
 	t := s.t
 	t.Helper()
 	args := append([]string{"server", "--listen", "127.0.0.1:0", "--data-dir", s.DataDir, "--log-level", "debug"}, s.opts.Args...)
+	if !s.opts.StrictRoles {
+		args = append(args, "--any-role")
+	}
 	cmd := exec.Command(Binary(t), args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	if !s.opts.NoCredentials {

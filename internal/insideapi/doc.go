@@ -1,17 +1,17 @@
 // Package insideapi lets functions call Gust, as Lambda functions call AWS
 // with their execution role's credentials.
 //
-// Credentials derives a key pair per function (an HMAC of the server's
-// secret and the function name) and answers SigV4 lookups for the keys it
-// handed out. Backend wraps a sandbox backend: each environment gets those
-// credentials and AWS_ENDPOINT_URL in its environment, and, when the
-// sandbox can listen inside the environment's own network namespace
-// (sandbox.InsideListener), Gust's HTTP handler is served there, at an
-// address only that environment sees. No veth pair, route or NAT is
-// involved: a namespace still has only its loopback interface.
+// API gives each function its execution role's temporary credentials
+// (issued by package iam through Options.Credentials) and AWS_ENDPOINT_URL in its environment
+// (FunctionEnv) and, when the sandbox backend's Isolation says environments
+// have a network of their own, a sandbox.Attachment that serves Gust's HTTP
+// handler inside each one (through the instance's own
+// sandbox.InsideListener), at an address only that environment sees. No
+// veth pair, route or NAT is involved: a namespace still has only its
+// loopback interface.
 //
 // It does not give functions a path to anything but Gust (package egress
-// does, for --outbound full, alongside this package's endpoint), and
-// the credentials carry no permissions model: Gust has no IAM, so a
-// function's key may call every operation the server's own key may.
+// does, for --outbound full, alongside this package's endpoint), and it
+// neither mints nor checks credentials: package iam does both, and what a
+// function's credentials may do is what its role's policies allow.
 package insideapi

@@ -105,8 +105,9 @@ type Options struct {
 	Envs      Environments
 	Async     Enqueuer // optional: without it Event invocations are refused
 	// FunctionEnv, when set, gives the platform variables of a function's
-	// environments (credentials, AWS_ENDPOINT_URL).
-	FunctionEnv func(function string) []string
+	// environments (its role's credentials, AWS_ENDPOINT_URL) and when
+	// those credentials expire.
+	FunctionEnv func(ctx context.Context, function, role string) ([]string, time.Time, error)
 	Region      string
 	Logger      *slog.Logger
 	// MaxConcurrency is the account's concurrency limit (default 1000).
@@ -119,7 +120,7 @@ type Service struct {
 	code      CodePaths
 	envs      Environments
 	async     Enqueuer
-	fnEnv     func(function string) []string
+	fnEnv     func(ctx context.Context, function, role string) ([]string, time.Time, error)
 	region    string
 	log       *slog.Logger
 	observer  Observer
@@ -237,24 +238,28 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 		return envs.Config{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
 	}
 	var platform []string
+	var expires time.Time
 	if s.fnEnv != nil {
-		platform = s.fnEnv(f.Name)
+		if platform, expires, err = s.fnEnv(ctx, f.Name, f.Role); err != nil {
+			return envs.Config{}, err
+		}
 	}
 	return envs.Config{
-		Platform:   platform,
-		Function:   f.Name,
-		Version:    f.Version,
-		RevisionID: f.RevisionID,
-		ARN:        s.functions.FunctionARN(f.Name),
-		Runtime:    f.Runtime,
-		Handler:    f.Handler,
-		MemoryMB:   f.MemorySize,
-		TmpMB:      f.EphemeralStorage,
-		Timeout:    time.Duration(f.Timeout) * time.Second,
-		CodeDir:    dir,
-		Region:     s.region,
-		LogGroup:   f.Logging.LogGroup,
-		Variables:  f.Environment,
+		Platform:          platform,
+		CredentialsExpire: expires,
+		Function:          f.Name,
+		Version:           f.Version,
+		RevisionID:        f.RevisionID,
+		ARN:               s.functions.FunctionARN(f.Name),
+		Runtime:           f.Runtime,
+		Handler:           f.Handler,
+		MemoryMB:          f.MemorySize,
+		TmpMB:             f.EphemeralStorage,
+		Timeout:           time.Duration(f.Timeout) * time.Second,
+		CodeDir:           dir,
+		Region:            s.region,
+		LogGroup:          f.Logging.LogGroup,
+		Variables:         f.Environment,
 
 		LogFormat:           f.Logging.LogFormat,
 		ApplicationLogLevel: f.Logging.ApplicationLogLevel,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -55,6 +56,12 @@ type Service struct {
 	// ContentType of responses: application/x-amz-json-1.1 (the default)
 	// or application/x-amz-json-1.0 (SQS, Kinesis, DynamoDB).
 	ContentType string
+	// Authorizer, when set, is asked before every operation whether the
+	// caller may perform "<SigningName>:<operation>" on Resources(op,
+	// body) (nil Resources or none returned: the account, "*"). Services
+	// that authorize inside their operations leave it nil.
+	Authorizer authz.Authorizer
+	Resources  func(op string, body []byte) []string
 	// QueryCompatible, for services that moved from the query protocol
 	// (awsQueryCompatible in their model, SQS), names an error both ways:
 	// the __type to send ("com.amazonaws.sqs#QueueDoesNotExist") and the
@@ -133,6 +140,18 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		svc.writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s", target))
 		return
+	}
+	if svc.Authorizer != nil {
+		var resources []string
+		if svc.Resources != nil {
+			resources = svc.Resources(opName, body)
+		}
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if err := svc.Authorizer.Authorize(r.Context(), caller, authz.Request{Action: svc.SigningName + ":" + opName, Resources: resources,
+			Context: map[string][]string{"aws:SourceIp": {ip}}}); err != nil {
+			svc.writeError(w, errorOf(err))
+			return
+		}
 	}
 	ctx := reqinfo.With(authz.WithCaller(r.Context(), caller), r, w.Header().Get("X-Amzn-RequestId"))
 	out, err := op(ctx, body)

@@ -256,6 +256,8 @@ func AuthError(err error) *apierror.Error {
 		code = "MissingAuthenticationToken"
 	case sigv4.CodeAccessDenied:
 		code = "AccessDenied"
+	case sigv4.CodeExpiredToken:
+		code = "ExpiredToken"
 	}
 	return apierror.New(code, "%s", se.Message).WithStatus(se.StatusCode)
 }

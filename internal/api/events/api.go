@@ -1,8 +1,11 @@
 package events
 
 import (
+	"encoding/json"
+
 	"context"
 	"errors"
+	"gust/internal/authz"
 	"regexp"
 	"time"
 
@@ -30,6 +33,8 @@ type Options struct {
 	AccountID string
 	// Now defaults to time.Now; it stamps rule creation and changes.
 	Now func() time.Time
+	// Authorizer decides what callers may do; nil allows everything.
+	Authorizer authz.Authorizer
 }
 
 // API is the EventBridge API.
@@ -69,4 +74,22 @@ func (a *API) ruleError(err error, name string) error {
 		return apierror.NotFound("Rule %s does not exist on EventBus default.", name)
 	}
 	return err
+}
+
+// resources is the rule an operation names, as IAM sees it
+// (arn:aws:events:<region>:<account>:rule/<name>); none for operations on
+// the account (ListRules).
+func (a *API) resources(_ string, body []byte) []string {
+	var in struct{ Name, Rule string }
+	if json.Unmarshal(body, &in) != nil {
+		return nil
+	}
+	name := in.Name
+	if name == "" {
+		name = in.Rule
+	}
+	if name == "" {
+		return nil
+	}
+	return []string{"arn:aws:events:" + a.o.Region + ":" + a.o.AccountID + ":rule/" + name}
 }

@@ -7,6 +7,8 @@ func (a *API) Service() awsjson.Service {
 	return awsjson.Service{
 		TargetPrefix: TargetPrefix,
 		SigningName:  SigningName,
+		Authorizer:   a.o.Authorizer,
+		Resources:    a.resources,
 		Operations: map[string]awsjson.Handler{
 			"PutRule":           awsjson.Op(a.putRule),
 			"DescribeRule":      awsjson.Op(a.describeRule),

@@ -13,6 +13,7 @@ import (
 
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
+	"gust/internal/authz"
 	"gust/internal/control"
 	"gust/internal/invoke"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	Usage Usage
 	// URLs stores function URL configurations; optional.
 	URLs FunctionURLs
+	// Authorizer decides what each verified caller may do; nil allows
+	// everything.
+	Authorizer authz.Authorizer
 	// Mappings serves event source mappings; optional.
 	Mappings Mappings
 	Logger   *slog.Logger
@@ -49,6 +53,7 @@ type API struct {
 	secret   string
 	usage    Usage
 	urls     FunctionURLs
+	auth     authz.Authorizer
 	mappings Mappings
 	log      *slog.Logger
 }
@@ -58,17 +63,24 @@ func New(o Options) *API {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, mappings: o.Mappings, log: o.Logger}
+	if o.Authorizer == nil {
+		o.Authorizer = authz.Everyone{}
+	}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, mappings: o.Mappings, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit
 // and its handler, which gets the authenticated, fully read body.
 type operation struct {
-	name    string
-	maxBody int64
-	service string // SigV4 signing service
-	presign bool   // may be authenticated by a presigned query string
-	handle  func(w http.ResponseWriter, r *http.Request, body []byte) error
+	name string
+	// action is IAM's name of the operation ("lambda:GetFunction");
+	// resource gives the ARNs it acts on, from the path or body.
+	action   string
+	resource func(a *API, r *http.Request, body []byte) []string
+	maxBody  int64
+	service  string // SigV4 signing service
+	presign  bool   // may be authenticated by a presigned query string
+	handle   func(w http.ResponseWriter, r *http.Request, body []byte) error
 }
 
 // serve wraps an operation with body limits, authentication and AWS errors.
@@ -87,7 +99,7 @@ func (a *API) serve(op operation) http.Handler {
 		}
 		p, err := a.verifier.Verify(r, body, op.service)
 		if err != nil {
-			writeError(w, authError(err))
+			writeAuthError(w, err)
 			return
 		}
 		if p.Presigned && !op.presign {
@@ -96,6 +108,12 @@ func (a *API) serve(op operation) http.Handler {
 			writeError(w, apierror.New("AccessDeniedException", "Presigned requests are not accepted for %s.", op.name))
 			return
 		}
+		if err := a.auth.Authorize(r.Context(), p, authz.Request{Action: op.action, Resources: op.resource(a, r, body),
+			Context: map[string][]string{"aws:SourceIp": {sourceIP(r)}}}); err != nil {
+			writeError(w, deniedError(err))
+			return
+		}
+		r = r.WithContext(authz.WithCaller(r.Context(), p))
 		if err := op.handle(w, r, body); err != nil {
 			e := apierror.As(err)
 			if e.Type == "ServiceException" {
@@ -104,27 +122,6 @@ func (a *API) serve(op operation) http.Handler {
 			writeError(w, e)
 		}
 	})
-}
-
-func authError(err error) *apierror.Error {
-	var se *sigv4.Error
-	if errors.As(err, &se) {
-		return apierror.New(se.Code, "%s", se.Message)
-	}
-	return apierror.New("InvalidSignatureException", "%v", err)
-}
-
-// errorBody is the JSON body of a Lambda error.
-type errorBody struct {
-	Type    string
-	Message string `json:"message"`
-	Reason  string `json:",omitempty"`
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	e := apierror.As(err)
-	w.Header().Set("X-Amzn-ErrorType", e.Type)
-	writeJSON(w, e.Status(), errorBody{Type: e.Fault(), Message: e.Message, Reason: e.Reason})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

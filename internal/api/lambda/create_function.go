@@ -15,6 +15,8 @@ func (a *API) createFunction(w http.ResponseWriter, r *http.Request, body []byte
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a.configuration(f))
+	c := a.configuration(f)
+	c.FunctionArn = a.control.FunctionARN(f.Name) // unqualified even when a version was published
+	writeJSON(w, http.StatusCreated, c)
 	return nil
 }

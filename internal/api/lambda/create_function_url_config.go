@@ -31,6 +31,10 @@ func (a *API) createFunctionURLConfig(w http.ResponseWriter, r *http.Request, bo
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a.urlShape(c, false))
+	out := a.urlShape(c, false)
+	if in.InvokeMode == nil {
+		out.InvokeMode = ""
+	}
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }

@@ -4,7 +4,11 @@ import (
 	"gust/internal/control"
 )
 
-type destination struct{ Destination string }
+// destination is one side of a DestinationConfig: {} when unset, as AWS
+// sends it (clients read a present Destination as set).
+type destination struct {
+	Destination string `json:",omitempty"`
+}
 
 type destinationConfig struct {
 	OnSuccess destination

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"net/http"
 
 	"gust/internal/apierror"
 	"gust/internal/mappings"
@@ -134,3 +135,12 @@ func (noMappings) Delete(context.Context, string) (mappings.Mapping, error) {
 }
 func (noMappings) List(context.Context, string, string) ([]mappings.Mapping, error) { return nil, nil }
 func (noMappings) ARN(string) string                                                { return "" }
+
+// mappingResource is the mapping an operation acts on, for authorization:
+// the event-source-mapping ARN of the path's UUID, or every mapping.
+func mappingResource(a *API, r *http.Request, _ []byte) []string {
+	if uuid := r.PathValue("uuid"); uuid != "" {
+		return []string{a.mappingsOrMissing().ARN(uuid)}
+	}
+	return nil
+}

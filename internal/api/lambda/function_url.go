@@ -29,7 +29,9 @@ type functionURLConfig struct {
 	Cors             *furl.Cors `json:",omitempty"`
 	CreationTime     string
 	LastModifiedTime string `json:",omitempty"`
-	InvokeMode       string
+	// InvokeMode is in Get and List answers always, in Create and Update
+	// answers only when the request set it, as AWS answers.
+	InvokeMode string `json:",omitempty"`
 }
 
 // functionURLInput is the body of Create and UpdateFunctionUrlConfig.

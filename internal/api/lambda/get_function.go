@@ -30,8 +30,12 @@ func (a *API) getFunction(w http.ResponseWriter, r *http.Request, _ []byte) erro
 	if err != nil {
 		return err
 	}
+	c := a.configuration(f)
+	if alias := a.control.AliasOf(r.PathValue("name"), r.URL.Query().Get("Qualifier")); alias != "" {
+		c.FunctionArn = a.control.FunctionARN(f.Name) + ":" + alias
+	}
 	out := getFunctionResponse{
-		Configuration: a.configuration(f),
+		Configuration: c,
 		Code:          functionCodeLocation{RepositoryType: "S3", Location: loc},
 		Tags:          f.Tags,
 	}

@@ -7,6 +7,10 @@ func (a *API) getFunctionConfiguration(w http.ResponseWriter, r *http.Request, _
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a.configuration(f))
+	c := a.configuration(f)
+	if alias := a.control.AliasOf(r.PathValue("name"), r.URL.Query().Get("Qualifier")); alias != "" {
+		c.FunctionArn = a.control.FunctionARN(f.Name) + ":" + alias
+	}
+	writeJSON(w, http.StatusOK, c)
 	return nil
 }

@@ -20,7 +20,7 @@ func (a *API) listVersionsByFunction(w http.ResponseWriter, r *http.Request, _ [
 	}
 	out := listVersionsResponse{Versions: make([]functionConfiguration, 0, len(fns)), NextMarker: next}
 	for _, f := range fns {
-		out.Versions = append(out.Versions, a.configuration(f))
+		out.Versions = append(out.Versions, a.versionEntry(f))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -18,8 +18,8 @@ func (a *API) Register(mux *http.ServeMux) {
 		pattern string
 		op      operation
 	}{
-		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, handle: a.createFunction}},
-		{"GET /2015-03-31/functions", operation{name: "ListFunctions", maxBody: maxJSONBody, handle: a.listFunctions}},
+		{"POST /2015-03-31/functions", operation{name: "CreateFunction", maxBody: maxCodeBody, resource: createdFunction, handle: a.createFunction}},
+		{"GET /2015-03-31/functions", operation{name: "ListFunctions", maxBody: maxJSONBody, resource: account, handle: a.listFunctions}},
 		{"GET /2015-03-31/functions/{name}", operation{name: "GetFunction", maxBody: maxJSONBody, handle: a.getFunction}},
 		{"DELETE /2015-03-31/functions/{name}", operation{name: "DeleteFunction", maxBody: maxJSONBody, handle: a.deleteFunction}},
 		{"GET /2015-03-31/functions/{name}/configuration", operation{name: "GetFunctionConfiguration", maxBody: maxJSONBody, handle: a.getFunctionConfiguration}},
@@ -45,26 +45,35 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"PUT /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "PutProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.putProvisionedConcurrencyConfig}},
 		{"GET /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "GetProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.getProvisionedConcurrencyConfig}},
 		{"DELETE /2019-09-30/functions/{name}/provisioned-concurrency", operation{name: "DeleteProvisionedConcurrencyConfig", maxBody: maxJSONBody, handle: a.deleteProvisionedConcurrencyConfig}},
-		{"GET /2016-08-19/account-settings", operation{name: "GetAccountSettings", maxBody: maxJSONBody, handle: a.getAccountSettings}},
-		{"POST /2017-03-31/tags/{arn}", operation{name: "TagResource", maxBody: maxJSONBody, handle: a.tagResource}},
-		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, handle: a.untagResource}},
-		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, handle: a.listTags}},
+		{"GET /2016-08-19/account-settings", operation{name: "GetAccountSettings", maxBody: maxJSONBody, resource: account, handle: a.getAccountSettings}},
+		{"POST /2017-03-31/tags/{arn}", operation{name: "TagResource", maxBody: maxJSONBody, resource: taggedResource, handle: a.tagResource}},
+		{"DELETE /2017-03-31/tags/{arn}", operation{name: "UntagResource", maxBody: maxJSONBody, resource: taggedResource, handle: a.untagResource}},
+		{"GET /2017-03-31/tags/{arn}", operation{name: "ListTags", maxBody: maxJSONBody, resource: taggedResource, handle: a.listTags}},
 		{"POST /2021-10-31/functions/{name}/url", operation{name: "CreateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.createFunctionURLConfig}},
 		{"GET /2021-10-31/functions/{name}/url", operation{name: "GetFunctionUrlConfig", maxBody: maxJSONBody, handle: a.getFunctionURLConfig}},
 		{"PUT /2021-10-31/functions/{name}/url", operation{name: "UpdateFunctionUrlConfig", maxBody: maxJSONBody, handle: a.updateFunctionURLConfig}},
 		{"DELETE /2021-10-31/functions/{name}/url", operation{name: "DeleteFunctionUrlConfig", maxBody: maxJSONBody, handle: a.deleteFunctionURLConfig}},
 		{"GET /2021-10-31/functions/{name}/urls", operation{name: "ListFunctionUrlConfigs", maxBody: maxJSONBody, handle: a.listFunctionURLConfigs}},
-		{"POST /2015-03-31/event-source-mappings", operation{name: "CreateEventSourceMapping", maxBody: maxJSONBody, handle: a.createEventSourceMapping}},
-		{"GET /2015-03-31/event-source-mappings", operation{name: "ListEventSourceMappings", maxBody: maxJSONBody, handle: a.listEventSourceMappings}},
-		{"GET /2015-03-31/event-source-mappings/{uuid}", operation{name: "GetEventSourceMapping", maxBody: maxJSONBody, handle: a.getEventSourceMapping}},
-		{"PUT /2015-03-31/event-source-mappings/{uuid}", operation{name: "UpdateEventSourceMapping", maxBody: maxJSONBody, handle: a.updateEventSourceMapping}},
-		{"DELETE /2015-03-31/event-source-mappings/{uuid}", operation{name: "DeleteEventSourceMapping", maxBody: maxJSONBody, handle: a.deleteEventSourceMapping}},
-		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", maxBody: 0, presign: true, handle: a.downloadCode}},
-		{"GET /gust/v1/usage", operation{name: "GetUsage", maxBody: 0, handle: a.getUsage}},
+		{"POST /2015-03-31/event-source-mappings", operation{name: "CreateEventSourceMapping", maxBody: maxJSONBody, resource: mappingResource, handle: a.createEventSourceMapping}},
+		{"GET /2015-03-31/event-source-mappings", operation{name: "ListEventSourceMappings", maxBody: maxJSONBody, resource: mappingResource, handle: a.listEventSourceMappings}},
+		{"GET /2015-03-31/event-source-mappings/{uuid}", operation{name: "GetEventSourceMapping", maxBody: maxJSONBody, resource: mappingResource, handle: a.getEventSourceMapping}},
+		{"PUT /2015-03-31/event-source-mappings/{uuid}", operation{name: "UpdateEventSourceMapping", maxBody: maxJSONBody, resource: mappingResource, handle: a.updateEventSourceMapping}},
+		{"DELETE /2015-03-31/event-source-mappings/{uuid}", operation{name: "DeleteEventSourceMapping", maxBody: maxJSONBody, resource: mappingResource, handle: a.deleteEventSourceMapping}},
+		{"POST /2015-03-31/functions/{name}/policy", operation{name: "AddPermission", maxBody: maxJSONBody, handle: a.addPermission}},
+		{"GET /2015-03-31/functions/{name}/policy", operation{name: "GetPolicy", maxBody: maxJSONBody, handle: a.getPolicy}},
+		{"DELETE /2015-03-31/functions/{name}/policy/{sid}", operation{name: "RemovePermission", maxBody: maxJSONBody, handle: a.removePermission}},
+		{"GET /gust/v1/code/{name}", operation{name: "GetFunctionCode", action: "lambda:GetFunction", maxBody: 0, presign: true, handle: a.downloadCode}},
+		{"GET /gust/v1/usage", operation{name: "GetUsage", action: "lambda:GetAccountSettings", maxBody: 0, resource: account, handle: a.getUsage}},
 	}
 	for _, rt := range routes {
 		op := rt.op
 		op.service = "lambda"
+		if op.action == "" {
+			op.action = "lambda:" + op.name
+		}
+		if op.resource == nil {
+			op.resource = function
+		}
 		h := a.serve(op)
 		mux.Handle(rt.pattern, h)
 		mux.Handle(rt.pattern+"/{$}", h) // botocore adds a trailing slash to some URIs

@@ -7,33 +7,36 @@ const lastModifiedLayout = "2006-01-02T15:04:05.000-0700"
 
 // functionConfiguration is Lambda's FunctionConfiguration on the wire.
 type functionConfiguration struct {
-	FunctionName           string
-	FunctionArn            string
-	Runtime                string
-	Role                   string
-	Handler                string `json:",omitempty"`
-	CodeSize               int64
-	Description            string
-	Timeout                int
-	MemorySize             int
-	LastModified           string
-	CodeSha256             string
-	Version                string
-	Environment            *environmentResponse `json:",omitempty"`
-	TracingConfig          tracingConfig
-	RevisionId             string
-	State                  string
-	StateReason            string `json:",omitempty"`
-	StateReasonCode        string `json:",omitempty"`
-	LastUpdateStatus       string
-	LastUpdateStatusReason string `json:",omitempty"`
-	PackageType            string
-	Architectures          []string
-	EphemeralStorage       ephemeralStorage
-	SnapStart              snapStart
-	RuntimeVersionConfig   runtimeVersionConfig
-	LoggingConfig          control.LoggingConfig
-	DeadLetterConfig       *control.DeadLetterConfig `json:",omitempty"`
+	FunctionName  string
+	FunctionArn   string
+	Runtime       string
+	Role          string
+	Handler       string `json:",omitempty"`
+	CodeSize      int64
+	Description   string
+	Timeout       int
+	MemorySize    int
+	LastModified  string
+	CodeSha256    string
+	Version       string
+	Environment   *environmentResponse `json:",omitempty"`
+	TracingConfig tracingConfig
+	RevisionId    string
+	// The lifecycle and runtime version are left out of list entries,
+	// as AWS leaves them out.
+	State                      string `json:",omitempty"`
+	StateReason                string `json:",omitempty"`
+	StateReasonCode            string `json:",omitempty"`
+	LastUpdateStatus           string `json:",omitempty"`
+	LastUpdateStatusReason     string `json:",omitempty"`
+	LastUpdateStatusReasonCode string `json:",omitempty"`
+	PackageType                string
+	Architectures              []string
+	EphemeralStorage           ephemeralStorage
+	SnapStart                  snapStart
+	RuntimeVersionConfig       *runtimeVersionConfig `json:",omitempty"`
+	LoggingConfig              control.LoggingConfig
+	DeadLetterConfig           *control.DeadLetterConfig `json:",omitempty"`
 }
 
 type environmentResponse struct{ Variables map[string]string }
@@ -44,31 +47,61 @@ type runtimeVersionConfig struct{ RuntimeVersionArn string }
 
 func (a *API) configuration(f control.Function) functionConfiguration {
 	c := functionConfiguration{
-		FunctionName:         f.Name,
-		FunctionArn:          a.versionARN(f),
-		Runtime:              f.Runtime,
-		Role:                 f.Role,
-		Handler:              f.Handler,
-		CodeSize:             f.CodeSize,
-		Description:          f.Description,
-		Timeout:              f.Timeout,
-		MemorySize:           f.MemorySize,
-		LastModified:         f.LastModified.UTC().Format(lastModifiedLayout),
-		CodeSha256:           control.CodeSha256Base64(f.CodeSha256),
-		Version:              f.Version,
-		TracingConfig:        tracingConfig{Mode: f.TracingMode},
-		RevisionId:           f.RevisionID,
-		State:                "Active",
-		LastUpdateStatus:     "Successful",
-		PackageType:          "Zip",
-		Architectures:        f.Architectures,
-		EphemeralStorage:     ephemeralStorage{Size: f.EphemeralStorage},
-		SnapStart:            snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
-		RuntimeVersionConfig: runtimeVersionConfig{RuntimeVersionArn: "arn:aws:lambda:" + a.control.Region() + "::runtime:gust-" + f.Runtime},
-		LoggingConfig:        f.Logging,
+		FunctionName:               f.Name,
+		FunctionArn:                a.versionARN(f),
+		Runtime:                    f.Runtime,
+		Role:                       f.Role,
+		Handler:                    f.Handler,
+		CodeSize:                   f.CodeSize,
+		Description:                f.Description,
+		Timeout:                    f.Timeout,
+		MemorySize:                 f.MemorySize,
+		LastModified:               f.LastModified.UTC().Format(lastModifiedLayout),
+		CodeSha256:                 control.CodeSha256Base64(f.CodeSha256),
+		Version:                    f.Version,
+		TracingConfig:              tracingConfig{Mode: f.TracingMode},
+		RevisionId:                 f.RevisionID,
+		State:                      f.State,
+		StateReason:                f.StateReason,
+		StateReasonCode:            f.StateReasonCode,
+		LastUpdateStatus:           f.LastUpdateStatus,
+		LastUpdateStatusReason:     f.LastUpdateStatusReason,
+		LastUpdateStatusReasonCode: f.LastUpdateStatusReasonCode,
+		PackageType:                "Zip",
+		Architectures:              f.Architectures,
+		EphemeralStorage:           ephemeralStorage{Size: f.EphemeralStorage},
+		SnapStart:                  snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
+		RuntimeVersionConfig:       &runtimeVersionConfig{RuntimeVersionArn: "arn:aws:lambda:" + a.control.Region() + "::runtime:gust-" + f.Runtime},
+		LoggingConfig:              f.Logging,
 	}
-	if len(f.Environment) > 0 {
+	if c.State == "" { // stored before states were recorded: settled
+		c.State, c.LastUpdateStatus = control.StateActive, control.UpdateSuccessful
+	}
+	if len(f.Environment) > 0 || f.EnvironmentSet {
 		c.Environment = &environmentResponse{Variables: f.Environment}
+		if c.Environment.Variables == nil {
+			c.Environment.Variables = map[string]string{}
+		}
+	}
+	return c
+}
+
+// listEntry is a function as ListFunctions and ListVersionsByFunction show
+// it: without its lifecycle state and runtime version.
+func (a *API) listEntry(f control.Function) functionConfiguration {
+	c := a.configuration(f)
+	c.State, c.StateReason, c.StateReasonCode = "", "", ""
+	c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "", "", ""
+	c.RuntimeVersionConfig = nil
+	return c
+}
+
+// versionEntry is a listEntry among versions: $LATEST is named with its
+// qualifier there, as AWS names it.
+func (a *API) versionEntry(f control.Function) functionConfiguration {
+	c := a.listEntry(f)
+	if f.Version == control.Latest {
+		c.FunctionArn += ":" + control.Latest
 	}
 	if f.DeadLetterTarget != "" {
 		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}

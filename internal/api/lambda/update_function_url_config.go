@@ -32,6 +32,10 @@ func (a *API) updateFunctionURLConfig(w http.ResponseWriter, r *http.Request, bo
 	if err != nil {
 		return urlNotFound(err)
 	}
-	writeJSON(w, http.StatusOK, a.urlShape(c, true))
+	out := a.urlShape(c, true)
+	if in.InvokeMode == nil {
+		out.InvokeMode = ""
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -1,9 +1,12 @@
 package logs
 
 import (
+	"encoding/json"
+
 	"context"
 	"errors"
 	"fmt"
+	"gust/internal/authz"
 	"regexp"
 	"strings"
 	"time"
@@ -27,6 +30,8 @@ type Options struct {
 	Store     Store
 	Region    string // in ARNs
 	AccountID string
+	// Authorizer decides what callers may do; nil allows everything.
+	Authorizer authz.Authorizer
 }
 
 // API is the CloudWatch Logs API.
@@ -34,11 +39,12 @@ type API struct {
 	store     Store
 	region    string
 	accountID string
+	auth      authz.Authorizer
 }
 
 // New returns the API; Service gives its operations to an awsjson.Router.
 func New(o Options) *API {
-	return &API{store: o.Store, region: o.Region, accountID: o.AccountID}
+	return &API{store: o.Store, region: o.Region, accountID: o.AccountID, auth: o.Authorizer}
 }
 
 // TargetPrefix and SigningName identify CloudWatch Logs on the wire.
@@ -114,4 +120,17 @@ func fromMillis(ms *int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(*ms)
+}
+
+// resources is the log group an operation names, as IAM sees it
+// (arn:aws:logs:<region>:<account>:log-group:<name>:*); none for
+// operations on the account (DescribeLogGroups).
+func (a *API) resources(_ string, body []byte) []string {
+	var in struct {
+		LogGroupName string `json:"logGroupName"`
+	}
+	if json.Unmarshal(body, &in) != nil || in.LogGroupName == "" {
+		return nil
+	}
+	return []string{"arn:aws:logs:" + a.region + ":" + a.accountID + ":log-group:" + in.LogGroupName + ":*"}
 }

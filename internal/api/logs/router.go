@@ -7,6 +7,8 @@ func (a *API) Service() awsjson.Service {
 	return awsjson.Service{
 		TargetPrefix: TargetPrefix,
 		SigningName:  SigningName,
+		Authorizer:   a.auth,
+		Resources:    a.resources,
 		Operations: map[string]awsjson.Handler{
 			"DescribeLogGroups":     awsjson.Op(a.describeLogGroups),
 			"DescribeLogStreams":    awsjson.Op(a.describeLogStreams),

@@ -30,10 +30,10 @@
 //
 //   - It does not store or manage credentials: the caller supplies a [Lookup]
 //     from access key id to secret.
-//   - It does not validate session tokens. There is no STS in Gust, so an
-//     X-Amz-Security-Token is treated like any other header or query
-//     parameter: it is covered by the signature when the client signed it,
-//     and otherwise ignored.
+//   - It does not know which session tokens are genuine: a request with an
+//     X-Amz-Security-Token is checked by the Verifier's [SessionLookup]
+//     (package iam's), which answers the session's secret or refuses the
+//     token as invalid or expired.
 //   - It does not authorise. A verified [Principal] says who signed, not what
 //     they may do.
 //   - It does not read the request body. The caller reads it (with its own

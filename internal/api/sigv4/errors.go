@@ -21,6 +21,8 @@ const (
 	CodeInvalidSignature = "InvalidSignatureException"
 	// CodeAccessDenied: a presigned URL used after X-Amz-Expires.
 	CodeAccessDenied = "AccessDeniedException"
+	// CodeExpiredToken: temporary credentials past their expiry.
+	CodeExpiredToken = "ExpiredTokenException"
 )
 
 // The fixed texts AWS answers with; clients and people search for them
@@ -28,6 +30,7 @@ const (
 const (
 	msgMissingToken      = "Missing Authentication Token"
 	msgUnrecognized      = "The security token included in the request is invalid."
+	msgExpiredToken      = "The security token included in the request is expired"
 	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. " +
 		"Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	// S3 answers an expired presigned URL with AccessDenied "Request has

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,6 +43,17 @@ const (
 // Lookup returns the secret for an access key id.
 type Lookup func(accessKeyID string) (secret string, ok bool)
 
+// SessionLookup returns the secret of temporary credentials, or
+// ErrTokenInvalid / ErrTokenExpired (possibly wrapped), or another error
+// when it could not decide.
+type SessionLookup func(accessKeyID, sessionToken string) (secret string, err error)
+
+// The refusals a SessionLookup returns.
+var (
+	ErrTokenInvalid = errors.New("session token invalid")
+	ErrTokenExpired = errors.New("session token expired")
+)
+
 // Verifier checks SigV4 signatures. Its zero value knows no keys and rejects
 // every request; it is safe for concurrent use as long as Lookup and Now are.
 type Verifier struct {
@@ -53,6 +66,14 @@ type Verifier struct {
 	// MaxSkew is how far the request time may be from Now in either
 	// direction. Zero or negative means 15 minutes, AWS's window.
 	MaxSkew time.Duration
+	// Sessions finds the secret of temporary credentials (a request with
+	// X-Amz-Security-Token) from their access key id and token; nil means
+	// the token is not checked and Lookup is asked as for any key.
+	Sessions SessionLookup
+	// Region, when set, is the only region a credential scope may name
+	// (AWS refuses a request scoped to another region); IAM and STS, being
+	// global, also accept us-east-1.
+	Region string
 
 	// last is the most recently derived signing key: a client signs
 	// every request of a day with the same one, and deriving it costs
@@ -76,6 +97,9 @@ type Principal struct {
 	// Service is the signing service name of the credential scope; it always
 	// equals the service Verify was asked to check.
 	Service string
+	// SessionToken is the X-Amz-Security-Token of temporary credentials
+	// (verified by the Verifier's Sessions); empty for long-term keys.
+	SessionToken string
 	// Presigned reports that the signature came in the query string rather
 	// than the Authorization header. A presigned URL is a capability that can
 	// be passed around and replayed until it expires, so callers may want to
@@ -109,9 +133,32 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Princip
 	if err := c.credential.check(service, c); err != nil {
 		return Principal{}, err
 	}
-	secret, ok := v.lookup(c.credential.accessKeyID)
-	if !ok {
-		return Principal{}, authError(CodeUnrecognizedClient, msgUnrecognized)
+	if v.Region != "" && c.credential.region != v.Region &&
+		!((service == "iam" || service == "sts") && c.credential.region == "us-east-1") {
+		return Principal{}, authError(CodeInvalidSignature, "Credential should be scoped to a valid region. ")
+	}
+	token := sessionToken(r, params)
+	var secret string
+	if token != "" && v.Sessions != nil {
+		var err error
+		secret, err = v.Sessions(c.credential.accessKeyID, token)
+		switch {
+		case errors.Is(err, ErrTokenExpired):
+			return Principal{}, authError(CodeExpiredToken, msgExpiredToken)
+		case errors.Is(err, ErrTokenInvalid):
+			return Principal{}, authError(CodeUnrecognizedClient, msgUnrecognized)
+		case err != nil:
+			return Principal{}, fmt.Errorf("checking session token: %w", err)
+		}
+	} else {
+		var ok bool
+		secret, ok = v.lookup(c.credential.accessKeyID)
+		if !ok {
+			return Principal{}, authError(CodeUnrecognizedClient, msgUnrecognized)
+		}
+		if v.Sessions == nil {
+			token = ""
+		}
 	}
 	if err := v.checkTime(c); err != nil {
 		return Principal{}, err
@@ -142,16 +189,31 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Princip
 				want := hex.EncodeToString(hmacSHA256(key, stsPrefix+hex.EncodeToString(sum[:])))
 				if subtle.ConstantTimeCompare([]byte(want), []byte(c.signature)) == 1 {
 					return Principal{
-						AccessKeyID: c.credential.accessKeyID,
-						Region:      c.credential.region,
-						Service:     c.credential.service,
-						Presigned:   c.presigned,
+						AccessKeyID:  c.credential.accessKeyID,
+						Region:       c.credential.region,
+						Service:      c.credential.service,
+						SessionToken: token,
+						Presigned:    c.presigned,
 					}, nil
 				}
 			}
 		}
 	}
 	return Principal{}, authError(CodeInvalidSignature, msgSignatureMismatch)
+}
+
+// sessionToken is the request's X-Amz-Security-Token, from the header or
+// (presigned) the query string.
+func sessionToken(r *http.Request, params []queryParam) string {
+	if t := r.Header.Get("X-Amz-Security-Token"); t != "" {
+		return t
+	}
+	for _, p := range params {
+		if p.key == "X-Amz-Security-Token" {
+			return p.value
+		}
+	}
+	return ""
 }
 
 func (v *Verifier) lookup(accessKeyID string) (string, bool) {

@@ -17,7 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 	"gust/internal/sandbox/internal/output"
 )
 
@@ -117,11 +117,26 @@ func New(opts Options) (*Backend, error) {
 // Name is "namespace".
 func (b *Backend) Name() string { return "namespace" }
 
+// Isolation: contained, with a network of its own.
+func (b *Backend) Isolation() sandbox.Isolation {
+	return sandbox.Isolation{Contained: true, OwnNetwork: true}
+}
+
 // Create builds the environment up to the point of exec: network namespace
 // with the Runtime API listener, cgroups, and the init process, which has
 // made the root file system, dropped privileges and loaded the seccomp
 // filter, and waits for Start.
-func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Instance, error) {
+func (b *Backend) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
+	return b.create(ctx, spec, false)
+}
+
+// CreatePooled is Create for a sandbox whose /var/task is spec.CodeDir made
+// a shared mount point, for Specialize to mount a function's code on.
+func (b *Backend) CreatePooled(ctx context.Context, spec sandbox.Spec) (sandbox.PooledInstance, error) {
+	return b.create(ctx, spec, true)
+}
+
+func (b *Backend) create(ctx context.Context, spec sandbox.Spec, pooled bool) (*instance, error) {
 	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -146,7 +161,7 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 	}()
 
 	var err error
-	if spec.Pooled {
+	if pooled {
 		if err := makeSharedMount(spec.CodeDir); err != nil {
 			return nil, err
 		}
@@ -215,7 +230,7 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 		UID:        b.opts.UID,
 		GID:        b.opts.GID,
 		NoFile:     noFile,
-		CodeSlave:  spec.Pooled,
+		CodeSlave:  pooled,
 	})
 	if err != nil {
 		return nil, err
@@ -277,7 +292,7 @@ func (s initStatus) err() error {
 	if s.Errno != 0 {
 		cause = errnoError{syscall.Errno(s.Errno), s.Error}
 	}
-	return &contract.InitError{Step: s.Step, Err: cause, Entrypoint: s.Entrypoint}
+	return &sandbox.InitError{Step: s.Step, Err: cause, Entrypoint: s.Entrypoint}
 }
 
 // errnoError keeps the init process's message while matching the errno.

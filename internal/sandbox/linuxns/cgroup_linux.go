@@ -3,7 +3,6 @@ package linuxns
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,16 +19,14 @@ import (
 )
 
 // Controllers the sandbox uses. memory and pids are required; cpu (the
-// share proportional to memory) and, on cgroup v1, freezer are used when
-// the host has them.
+// share proportional to memory) is used when the host has it.
 const (
-	ctrlMemory  = "memory"
-	ctrlPids    = "pids"
-	ctrlCPU     = "cpu"
-	ctrlFreezer = "freezer"
+	ctrlMemory = "memory"
+	ctrlPids   = "pids"
+	ctrlCPU    = "cpu"
 )
 
-var wantedControllers = []string{ctrlMemory, ctrlPids, ctrlCPU, ctrlFreezer}
+var wantedControllers = []string{ctrlMemory, ctrlPids, ctrlCPU}
 
 // mbPerCPU is how much memory buys one vCPU on Lambda.
 const mbPerCPU = 1769
@@ -111,7 +108,6 @@ func parseCgroups(mounts, own []byte, v2Controllers func(mountpoint string) ([]b
 		return &cgroupLayout{hierarchies: v1}, nil
 	}
 	if v2 != nil && slices.Contains(v2.controllers, ctrlMemory) && slices.Contains(v2.controllers, ctrlPids) {
-		v2.controllers = slices.DeleteFunc(v2.controllers, func(c string) bool { return c == ctrlFreezer }) // v2 freezes with cgroup.freeze
 		return &cgroupLayout{v2: true, hierarchies: []hierarchy{*v2}}, nil
 	}
 	return nil, errors.New("no memory and pids cgroup controllers found (neither cgroup v1 nor v2)")
@@ -454,7 +450,6 @@ func (c *envCgroup) kill(timeout time.Duration) error {
 		for _, pid := range pids {
 			_ = unix.Kill(pid, unix.SIGKILL)
 		}
-		_ = c.thaw() // frozen processes die only once thawed
 		if time.Now().After(deadline) {
 			return fmt.Errorf("processes %v survived SIGKILL for %v", pids, timeout)
 		}
@@ -487,50 +482,6 @@ func (c *envCgroup) remove(timeout time.Duration) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// freeze suspends every process of the environment and waits until the
-// kernel reports them frozen.
-func (c *envCgroup) freeze(ctx context.Context) error {
-	var file, value, state, frozen string
-	if c.v2 {
-		file, value, state, frozen = filepath.Join(c.dirs[0], "cgroup.freeze"), "1", filepath.Join(c.dirs[0], "cgroup.events"), "frozen 1"
-	} else if d := c.ctrl[ctrlFreezer]; d != "" {
-		file, value, state, frozen = filepath.Join(d, "freezer.state"), "FROZEN", filepath.Join(d, "freezer.state"), "FROZEN"
-	} else {
-		return fmt.Errorf("freezing: this host has no freezer cgroup: %w", errors.ErrUnsupported)
-	}
-	if err := writeFile(file, value); err != nil {
-		return err
-	}
-	for wait := time.Millisecond; ; wait = min(wait*2, 20*time.Millisecond) {
-		data, err := os.ReadFile(state)
-		if err != nil {
-			return err
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.TrimSpace(line) == frozen {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			_ = c.thaw()
-			return fmt.Errorf("freezing: %w", ctx.Err())
-		case <-time.After(wait):
-		}
-	}
-}
-
-// thaw resumes the environment's processes.
-func (c *envCgroup) thaw() error {
-	if c.v2 {
-		return writeFile(filepath.Join(c.dirs[0], "cgroup.freeze"), "0")
-	}
-	if d := c.ctrl[ctrlFreezer]; d != "" {
-		return writeFile(filepath.Join(d, "freezer.state"), "THAWED")
-	}
-	return nil
 }
 
 // writeFile writes a cgroup control file; the error names the file.

@@ -29,7 +29,6 @@ func TestParseCgroups(t *testing.T) {
 		want: &cgroupLayout{hierarchies: []hierarchy{
 			{mountpoint: "/sys/fs/cgroup/cpu", own: "/sys/fs/cgroup/cpu", controllers: []string{"cpu"}},
 			{mountpoint: "/sys/fs/cgroup/memory", own: "/sys/fs/cgroup/memory/process_api/abc", controllers: []string{"memory"}},
-			{mountpoint: "/sys/fs/cgroup/freezer", own: "/sys/fs/cgroup/freezer", controllers: []string{"freezer"}},
 			{mountpoint: "/sys/fs/cgroup/pids", own: "/sys/fs/cgroup/pids", controllers: []string{"pids"}},
 		}},
 	}, {

@@ -62,8 +62,8 @@
 //
 // # Pooled sandboxes
 //
-// With Spec.Pooled, CodeDir is an empty host directory that Create makes a
-// shared mount; the sandbox's /var/task is its slave (every other mount
+// With CreatePooled, CodeDir is an empty host directory made a shared
+// mount; the sandbox's /var/task is its slave (every other mount
 // the init places is private). Specialize attaches a read-only clone of a
 // function's code on that directory from the host (open_tree,
 // mount_setattr, move_mount), which propagates into the sandbox, sets the

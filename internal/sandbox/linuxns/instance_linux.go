@@ -2,7 +2,6 @@ package linuxns
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 	"gust/internal/sandbox/internal/output"
 )
 
@@ -31,7 +30,7 @@ type instance struct {
 	status  *os.File // read end of the init's status pipe
 	statusR *bufio.Reader
 	exited  chan struct{}
-	exit    contract.ExitStatus // set before exited is closed
+	exit    sandbox.ExitStatus // set before exited is closed
 	pidsMax int
 	taskDir string // pooled: the shared mount behind /var/task
 
@@ -52,24 +51,24 @@ type instance struct {
 }
 
 var (
-	_ contract.Instance        = (*instance)(nil)
-	_ contract.Freezer         = (*instance)(nil)
-	_ contract.InsideListener  = (*instance)(nil)
-	_ contract.Specializer     = (*instance)(nil)
-	_ contract.UplinkAttacher  = (*instance)(nil)
-	_ contract.LeftoverSweeper = (*Backend)(nil)
+	_ sandbox.Instance        = (*instance)(nil)
+	_ sandbox.InsideListener  = (*instance)(nil)
+	_ sandbox.PooledInstance  = (*instance)(nil)
+	_ sandbox.Pooler          = (*Backend)(nil)
+	_ sandbox.UplinkAttacher  = (*instance)(nil)
+	_ sandbox.LeftoverSweeper = (*Backend)(nil)
 )
 
 func (i *instance) Listener() net.Listener  { return i.ln }
 func (i *instance) RuntimeAPIAddr() string  { return RuntimeAPIAddr }
 func (i *instance) Exited() <-chan struct{} { return i.exited }
 
-func (i *instance) ExitStatus() contract.ExitStatus {
+func (i *instance) ExitStatus() sandbox.ExitStatus {
 	select {
 	case <-i.exited:
 		return i.exit
 	default:
-		return contract.ExitStatus{}
+		return sandbox.ExitStatus{}
 	}
 }
 
@@ -77,7 +76,7 @@ func (i *instance) ExitStatus() contract.ExitStatus {
 // namespace exits, the kernel kills everything else in it.
 func (i *instance) wait() {
 	_ = i.cmd.Wait()
-	i.exit = contract.ExitStatus{Code: -1}
+	i.exit = sandbox.ExitStatus{Code: -1}
 	if ps := i.cmd.ProcessState; ps != nil {
 		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			i.exit.Signal = ws.Signal().String()
@@ -142,26 +141,6 @@ func (i *instance) OOMKills() int {
 	return i.cg.oomKills()
 }
 
-// Freeze suspends every process of the environment.
-func (i *instance) Freeze(ctx context.Context) error {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.destroyed {
-		return errors.New("sandbox: Freeze after Destroy")
-	}
-	return i.cg.freeze(ctx)
-}
-
-// Thaw resumes a frozen environment.
-func (i *instance) Thaw() error {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.destroyed {
-		return errors.New("sandbox: Thaw after Destroy")
-	}
-	return i.cg.thaw()
-}
-
 // ListenInside listens on address in the environment's network namespace.
 func (i *instance) ListenInside(address string) (net.Listener, error) {
 	i.mu.Lock()
@@ -173,7 +152,7 @@ func (i *instance) ListenInside(address string) (net.Listener, error) {
 }
 
 // AttachUplink connects the environment's network namespace through u.
-func (i *instance) AttachUplink(u contract.Uplink) error {
+func (i *instance) AttachUplink(u sandbox.Uplink) error {
 	i.mu.Lock()
 	defer i.mu.Unlock() // held so Destroy cannot close the namespace meanwhile
 	switch {

@@ -25,7 +25,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 )
 
 // The sandbox re-executes this test binary as its init process.
@@ -148,7 +148,7 @@ type testEnv struct {
 
 // create makes an environment whose Runtime API answers every request
 // with body, and destroys it when the test ends.
-func create(t *testing.T, b *Backend, spec contract.Spec, body string) *testEnv {
+func create(t *testing.T, b *Backend, spec sandbox.Spec, body string) *testEnv {
 	t.Helper()
 	out := &syncBuffer{}
 	if spec.ID == "" {
@@ -195,14 +195,14 @@ func create(t *testing.T, b *Backend, spec contract.Spec, body string) *testEnv 
 	return e
 }
 
-func (e *testEnv) waitExit(t *testing.T, timeout time.Duration) contract.ExitStatus {
+func (e *testEnv) waitExit(t *testing.T, timeout time.Duration) sandbox.ExitStatus {
 	t.Helper()
 	select {
 	case <-e.Exited():
 		return e.ExitStatus()
 	case <-time.After(timeout):
 		t.Fatalf("bootstrap did not exit; output:\n%s", e.out.String())
-		return contract.ExitStatus{}
+		return sandbox.ExitStatus{}
 	}
 }
 
@@ -316,7 +316,7 @@ func TestSandboxContents(t *testing.T) {
 	}
 	id := randomID(t)
 	began := time.Now()
-	e := create(t, b, contract.Spec{ID: id, CodeDir: dir, Env: env, MemoryMB: 256}, "hello from the runtime api")
+	e := create(t, b, sandbox.Spec{ID: id, CodeDir: dir, Env: env, MemoryMB: 256}, "hello from the runtime api")
 	created := time.Since(began)
 	if err := e.Start(); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -350,7 +350,7 @@ func TestSandboxContents(t *testing.T) {
 	}
 
 	st := e.waitExit(t, 20*time.Second)
-	if st != (contract.ExitStatus{Code: 7}) {
+	if st != (sandbox.ExitStatus{Code: 7}) {
 		t.Errorf("exit status = %+v, want code 7", st)
 	}
 	out := e.finish(t)
@@ -406,7 +406,7 @@ sleep 60
 `
 	envs := map[string]*testEnv{}
 	for _, name := range []string{"first", "second"} {
-		e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "served to "+name)
+		e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755)}, "served to "+name)
 		if err := e.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -430,7 +430,7 @@ func TestOutOfMemory(t *testing.T) {
 /usr/bin/python3 -c 'a = b"x" * (300 << 20)'
 echo "hog=$?"
 `
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755), MemoryMB: 128}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755), MemoryMB: 128}, "")
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +465,7 @@ echo bombing
 :(){ :|:& };:
 exec sleep 1000 # PID 1 must outlive the bomb, which dies with it
 `
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +509,7 @@ nohup sleep 1000 >/dev/null 2>&1 &
 echo ready
 wait
 `
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -534,7 +534,7 @@ wait
 	default:
 		t.Fatal("Exited not closed after Destroy")
 	}
-	if st := e.ExitStatus(); st != (contract.ExitStatus{Code: -1, Signal: "killed"}) {
+	if st := e.ExitStatus(); st != (sandbox.ExitStatus{Code: -1, Signal: "killed"}) {
 		t.Errorf("exit status = %+v", st)
 	}
 	for _, pid := range procs {
@@ -567,12 +567,12 @@ func TestInvalidEntrypoint(t *testing.T) {
 		{"not in PATH", "no-such-command", 0o755, fs.ErrNotExist},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := create(t, b, contract.Spec{CodeDir: codeDir(t, "#!/bin/sh\n", tc.mode), Command: []string{tc.command}}, "")
+			e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, "#!/bin/sh\n", tc.mode), Command: []string{tc.command}}, "")
 			err := e.Start()
-			if !errors.Is(err, contract.ErrInvalidEntrypoint) || !errors.Is(err, tc.is) {
+			if !errors.Is(err, sandbox.ErrInvalidEntrypoint) || !errors.Is(err, tc.is) {
 				t.Fatalf("Start = %v, want ErrInvalidEntrypoint and %v", err, tc.is)
 			}
-			var ie *contract.InitError
+			var ie *sandbox.InitError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.command) {
 				t.Errorf("error %q does not name %s", err, tc.command)
 			}
@@ -587,15 +587,15 @@ func TestInvalidEntrypoint(t *testing.T) {
 func TestCreateFailsClearly(t *testing.T) {
 	t.Parallel()
 	b := newTestBackend(t, Options{})
-	_, err := b.Create(context.Background(), contract.Spec{
+	_, err := b.Create(context.Background(), sandbox.Spec{
 		ID: randomID(t), CodeDir: "/nonexistent/code", Command: []string{"/var/task/bootstrap"}, MemoryMB: 128, TmpMB: 64,
 	})
-	var ie *contract.InitError
+	var ie *sandbox.InitError
 	if !errors.As(err, &ie) || ie.Step != "mounting /var/task" || !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Create = %v, want an InitError mounting /var/task", err)
 	}
 	t.Logf("Create: %v", err)
-	if _, err := b.Create(context.Background(), contract.Spec{ID: "Bad ID"}); err == nil {
+	if _, err := b.Create(context.Background(), sandbox.Spec{ID: "Bad ID"}); err == nil {
 		t.Error("Create accepted an invalid spec")
 	}
 }
@@ -603,7 +603,7 @@ func TestCreateFailsClearly(t *testing.T) {
 func TestDestroyBeforeStart(t *testing.T) {
 	t.Parallel()
 	b := newTestBackend(t, Options{})
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, "#!/bin/sh\necho ran\n", 0o755)}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, "#!/bin/sh\necho ran\n", 0o755)}, "")
 	if err := e.Destroy(); err != nil {
 		t.Fatal(err)
 	}
@@ -613,49 +613,13 @@ func TestDestroyBeforeStart(t *testing.T) {
 	}
 }
 
-func TestFreezeThaw(t *testing.T) {
-	t.Parallel()
-	b := newTestBackend(t, Options{})
-	script := `#!/bin/bash
-i=0
-while :; do i=$((i+1)); echo "tick $i"; read -t 0.01 <> <(:) ; done
-`
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
-	if err := e.Start(); err != nil {
-		t.Fatal(err)
-	}
-	e.out.waitFor(t, "tick 3\n", 10*time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := e.Freeze(ctx); err != nil {
-		t.Fatal(err)
-	}
-	frozen := e.out.String()
-	time.Sleep(200 * time.Millisecond) // long enough for ~20 ticks if it were running
-	if got := e.out.String(); got != frozen {
-		t.Fatalf("output grew while frozen: %q → %q", frozen[max(0, len(frozen)-20):], got[max(0, len(got)-20):])
-	}
-	if err := e.Thaw(); err != nil {
-		t.Fatal(err)
-	}
-	next := strings.Count(frozen, "tick") + 2
-	e.out.waitFor(t, fmt.Sprintf("tick %d\n", next), 5*time.Second)
-	// Destroy must work on a frozen environment too.
-	if err := e.Freeze(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Destroy(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestListenInside(t *testing.T) {
 	t.Parallel()
 	b := newTestBackend(t, Options{})
 	script := `#!/bin/sh
 echo "gust=$(curl -s -m 5 http://127.0.0.1:9000/)"
 `
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
 	ln, err := e.ListenInside("127.0.0.1:9000")
 	if err != nil {
 		t.Fatal(err)
@@ -716,7 +680,7 @@ func TestAttachUplink(t *testing.T) {
 echo "uplink=$(curl -s -m 5 http://127.0.0.1:9002/)"
 sleep 60
 `
-	e := create(t, b, contract.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
+	e := create(t, b, sandbox.Spec{CodeDir: codeDir(t, script, 0o755)}, "")
 	u := &fakeUplink{exited: func() bool {
 		select {
 		case <-e.Exited():
@@ -759,7 +723,7 @@ func TestStartupTime(t *testing.T) {
 	var total time.Duration
 	for range n {
 		began := time.Now()
-		e := create(t, b, contract.Spec{CodeDir: dir}, "")
+		e := create(t, b, sandbox.Spec{CodeDir: dir}, "")
 		created := time.Since(began)
 		if err := e.Start(); err != nil {
 			t.Fatal(err)
@@ -842,7 +806,7 @@ func TestCrashHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst, err := b.Create(context.Background(), contract.Spec{
+	inst, err := b.Create(context.Background(), sandbox.Spec{
 		ID: randomID(t), CodeDir: codeDir(t, "#!/bin/sh\nexec sleep 1000\n", 0o755), Command: []string{"/var/task/bootstrap"},
 	})
 	if err != nil {
@@ -880,7 +844,7 @@ func TestManyAtOnce(t *testing.T) {
 		wg.Go(func() {
 			out := &syncBuffer{}
 			id := randomID(t)
-			inst, err := b.Create(context.Background(), contract.Spec{
+			inst, err := b.Create(context.Background(), sandbox.Spec{
 				ID: id, CodeDir: dir, Command: []string{"/var/task/bootstrap"}, Env: []string{"PATH=/usr/bin:/bin"}, Stdout: out,
 			})
 			if err != nil {

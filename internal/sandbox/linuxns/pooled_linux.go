@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 
 	"golang.org/x/sys/unix"
 )
@@ -114,7 +114,7 @@ func (i *instance) Specialize(codeDir string, memoryMB int, env []string) error 
 	if control == nil {
 		return errors.New("sandbox: Specialize with an environment after Start")
 	}
-	line, err := json.Marshal(contract.Spec{Env: env}.Environ(RuntimeAPIAddr))
+	line, err := json.Marshal(sandbox.Spec{Env: env}.Environ(RuntimeAPIAddr))
 	if err != nil {
 		return err
 	}

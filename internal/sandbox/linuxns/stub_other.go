@@ -9,7 +9,7 @@ import (
 	"os"
 	"runtime"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 )
 
 var errNotLinux = fmt.Errorf("namespace isolation needs Linux (this is %s): %w", runtime.GOOS, errors.ErrUnsupported)
@@ -26,8 +26,13 @@ func New(Options) (*Backend, error) { return nil, errNotLinux }
 // Name is "namespace".
 func (*Backend) Name() string { return "namespace" }
 
+// Isolation is what the backend gives on Linux.
+func (*Backend) Isolation() sandbox.Isolation {
+	return sandbox.Isolation{Contained: true, OwnNetwork: true}
+}
+
 // Create fails off Linux.
-func (*Backend) Create(context.Context, contract.Spec) (contract.Instance, error) {
+func (*Backend) Create(context.Context, sandbox.Spec) (sandbox.Instance, error) {
 	return nil, errNotLinux
 }
 

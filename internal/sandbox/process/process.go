@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 	"gust/internal/sandbox/internal/output"
 )
 
@@ -45,14 +45,15 @@ func New(opts Options) (*Backend, error) {
 // Name is "process".
 func (b *Backend) Name() string { return "process" }
 
+// Isolation: none; environments share the server's user, files and
+// network.
+func (b *Backend) Isolation() sandbox.Isolation { return sandbox.Isolation{} }
+
 // Create opens the Runtime API listener on a random loopback port.
-func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Instance, error) {
+func (b *Backend) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
 	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
-	}
-	if spec.Pooled {
-		return nil, fmt.Errorf("process sandboxes cannot be pooled: %w", errors.ErrUnsupported)
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
@@ -63,11 +64,11 @@ func (b *Backend) Create(ctx context.Context, spec contract.Spec) (contract.Inst
 }
 
 type instance struct {
-	spec   contract.Spec
+	spec   sandbox.Spec
 	ln     net.Listener
 	log    *slog.Logger
 	exited chan struct{}
-	exit   contract.ExitStatus // set before exited is closed
+	exit   sandbox.ExitStatus // set before exited is closed
 
 	mu        sync.Mutex
 	cmd       *exec.Cmd
@@ -78,19 +79,19 @@ type instance struct {
 	destroyOnce sync.Once
 }
 
-var _ contract.Instance = (*instance)(nil)
+var _ sandbox.Instance = (*instance)(nil)
 
 func (i *instance) Listener() net.Listener  { return i.ln }
 func (i *instance) RuntimeAPIAddr() string  { return i.ln.Addr().String() }
 func (i *instance) Exited() <-chan struct{} { return i.exited }
 func (i *instance) OOMKills() int           { return 0 }
 
-func (i *instance) ExitStatus() contract.ExitStatus {
+func (i *instance) ExitStatus() sandbox.ExitStatus {
 	select {
 	case <-i.exited:
 		return i.exit
 	default:
-		return contract.ExitStatus{}
+		return sandbox.ExitStatus{}
 	}
 }
 
@@ -113,12 +114,12 @@ func (i *instance) Start() error {
 	env := i.spec.Environ(i.RuntimeAPIAddr())
 	path, err := lookPath(argv[0], env)
 	if err != nil {
-		i.closeExited(contract.ExitStatus{Code: -1})
-		return &contract.InitError{Step: "starting " + i.spec.Command[0], Err: err, Entrypoint: true}
+		i.closeExited(sandbox.ExitStatus{Code: -1})
+		return &sandbox.InitError{Step: "starting " + i.spec.Command[0], Err: err, Entrypoint: true}
 	}
 	streams, err := output.NewStreams(i.spec.Stdout, i.spec.Stderr)
 	if err != nil {
-		i.closeExited(contract.ExitStatus{Code: -1})
+		i.closeExited(sandbox.ExitStatus{Code: -1})
 		return fmt.Errorf("preparing output: %w", err)
 	}
 	cmd := &exec.Cmd{
@@ -137,8 +138,8 @@ func (i *instance) Start() error {
 	streams.Started()
 	if err != nil {
 		streams.Close(0)
-		i.closeExited(contract.ExitStatus{Code: -1})
-		return &contract.InitError{Step: "starting " + i.spec.Command[0], Err: err, Entrypoint: entrypointError(err)}
+		i.closeExited(sandbox.ExitStatus{Code: -1})
+		return &sandbox.InitError{Step: "starting " + i.spec.Command[0], Err: err, Entrypoint: entrypointError(err)}
 	}
 	i.cmd, i.streams = cmd, streams
 	go i.wait(cmd)
@@ -165,7 +166,7 @@ func (i *instance) hostPath(p string) string {
 
 func (i *instance) wait(cmd *exec.Cmd) {
 	_ = cmd.Wait()
-	st := contract.ExitStatus{Code: -1}
+	st := sandbox.ExitStatus{Code: -1}
 	if ps := cmd.ProcessState; ps != nil {
 		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			st.Signal = ws.Signal().String()
@@ -176,7 +177,7 @@ func (i *instance) wait(cmd *exec.Cmd) {
 	i.closeExited(st)
 }
 
-func (i *instance) closeExited(st contract.ExitStatus) {
+func (i *instance) closeExited(st sandbox.ExitStatus) {
 	i.exit = st
 	close(i.exited)
 }
@@ -213,7 +214,7 @@ func (i *instance) Destroy() error {
 		cmd, streams, started := i.cmd, i.streams, i.started
 		i.mu.Unlock()
 		if !started {
-			i.closeExited(contract.ExitStatus{Code: -1, Signal: "killed"})
+			i.closeExited(sandbox.ExitStatus{Code: -1, Signal: "killed"})
 		}
 		if cmd != nil {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 )
 
 // Options configures the process backend.
@@ -28,7 +28,10 @@ func New(Options) (*Backend, error) { return nil, errUnsupported }
 // Name is "process".
 func (*Backend) Name() string { return "process" }
 
+// Isolation: none.
+func (*Backend) Isolation() sandbox.Isolation { return sandbox.Isolation{} }
+
 // Create fails on this system.
-func (*Backend) Create(context.Context, contract.Spec) (contract.Instance, error) {
+func (*Backend) Create(context.Context, sandbox.Spec) (sandbox.Instance, error) {
 	return nil, errUnsupported
 }

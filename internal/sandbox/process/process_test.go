@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"gust/internal/sandbox/internal/contract"
+	"gust/internal/sandbox"
 )
 
 type syncBuffer struct {
@@ -52,7 +52,7 @@ func (b *syncBuffer) waitFor(t *testing.T, s string) {
 
 // start creates an environment running script as /var/task/bootstrap,
 // serving body on its Runtime API, and destroys it when the test ends.
-func start(t *testing.T, script string, env ...string) (contract.Instance, *syncBuffer) {
+func start(t *testing.T, script string, env ...string) (sandbox.Instance, *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte(script), 0o755); err != nil {
@@ -63,7 +63,7 @@ func start(t *testing.T, script string, env ...string) (contract.Instance, *sync
 		t.Fatal(err)
 	}
 	out := &syncBuffer{}
-	inst, err := b.Create(context.Background(), contract.Spec{
+	inst, err := b.Create(context.Background(), sandbox.Spec{
 		ID: "p1", CodeDir: dir, Command: []string{"/var/task/bootstrap", "/var/task/arg"},
 		Env: env, MemoryMB: 128, TmpMB: 512, Stdout: out, Stderr: out,
 	})
@@ -105,7 +105,7 @@ exit 3
 	case <-time.After(10 * time.Second):
 		t.Fatal("bootstrap did not exit")
 	}
-	if st := inst.ExitStatus(); st != (contract.ExitStatus{Code: 3}) {
+	if st := inst.ExitStatus(); st != (sandbox.ExitStatus{Code: 3}) {
 		t.Errorf("exit status = %+v", st)
 	}
 	if err := inst.Destroy(); err != nil { // waits for the output
@@ -189,7 +189,7 @@ func alive(pid int) bool {
 
 func TestInvalidEntrypoint(t *testing.T) {
 	b, _ := New(Options{})
-	inst, err := b.Create(context.Background(), contract.Spec{
+	inst, err := b.Create(context.Background(), sandbox.Spec{
 		ID: "p2", CodeDir: t.TempDir(), Command: []string{"/var/task/bootstrap"}, MemoryMB: 128, TmpMB: 512,
 	})
 	if err != nil {
@@ -197,7 +197,7 @@ func TestInvalidEntrypoint(t *testing.T) {
 	}
 	defer inst.Destroy()
 	err = inst.Start()
-	if !errors.Is(err, contract.ErrInvalidEntrypoint) || !errors.Is(err, fs.ErrNotExist) {
+	if !errors.Is(err, sandbox.ErrInvalidEntrypoint) || !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Start = %v, want ErrInvalidEntrypoint", err)
 	}
 	select {
@@ -209,7 +209,7 @@ func TestInvalidEntrypoint(t *testing.T) {
 
 func TestDestroyBeforeStart(t *testing.T) {
 	b, _ := New(Options{})
-	inst, err := b.Create(context.Background(), contract.Spec{
+	inst, err := b.Create(context.Background(), sandbox.Spec{
 		ID: "p3", CodeDir: t.TempDir(), Command: []string{"/var/task/bootstrap"}, MemoryMB: 128, TmpMB: 512,
 	})
 	if err != nil {

@@ -9,25 +9,13 @@ import (
 	"time"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 	"gust/internal/telemetry/logstore"
 )
 
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testContext(t *testing.T) context.Context { return storetest.Context(t) }
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(testContext(t), store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openStore(t *testing.T) *store.Store { return storetest.Open(t) }
 
 func appendLines(t *testing.T, s *logstore.Store, group, stream string, at time.Time, lines ...string) {
 	t.Helper()

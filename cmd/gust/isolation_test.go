@@ -1,4 +1,4 @@
-package sandbox_test
+package main
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"gust/internal/sandbox/linuxns"
 )
 
+// TestMain lets a namespace sandbox re-execute the test binary as its init.
 func TestMain(m *testing.M) {
 	if linuxns.IsInit() {
 		os.Exit(linuxns.RunInit())
@@ -22,19 +23,19 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func logger() (*slog.Logger, *bytes.Buffer) {
+func testLogger() (*slog.Logger, *bytes.Buffer) {
 	var buf bytes.Buffer
 	return slog.New(slog.NewTextHandler(&buf, nil)), &buf
 }
 
 func TestChooseProcessWarns(t *testing.T) {
-	log, buf := logger()
-	b, err := sandbox.Choose("process", log)
+	log, buf := testLogger()
+	b, err := chooseBackend("process", log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Name() != "process" {
-		t.Errorf("Name = %q", b.Name())
+	if b.Isolation() != (sandbox.Isolation{}) {
+		t.Errorf("process backend claims isolation: %+v", b.Isolation())
 	}
 	if !strings.Contains(buf.String(), "level=WARN") || !strings.Contains(buf.String(), "NOT isolated") {
 		t.Errorf("no loud warning: %s", buf.String())
@@ -42,7 +43,7 @@ func TestChooseProcessWarns(t *testing.T) {
 }
 
 func TestChooseRejectsUnknownMode(t *testing.T) {
-	if _, err := sandbox.Choose("vm", nil); err == nil {
+	if _, err := chooseBackend("vm", slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("Choose accepted an unknown mode")
 	}
 }
@@ -50,17 +51,17 @@ func TestChooseRejectsUnknownMode(t *testing.T) {
 // Auto picks namespace exactly when the host supports it, and the chosen
 // backend runs a bootstrap either way.
 func TestChooseAuto(t *testing.T) {
-	log, buf := logger()
-	b, err := sandbox.Choose("auto", log)
+	log, buf := testLogger()
+	b, err := chooseBackend("auto", log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "process"
+	want := sandbox.Isolation{}
 	if linuxns.Available() == nil {
-		want = "namespace"
+		want = sandbox.Isolation{Contained: true, OwnNetwork: true}
 	}
-	if b.Name() != want {
-		t.Fatalf("auto chose %q, want %q; log: %s", b.Name(), want, buf.String())
+	if b.Isolation() != want {
+		t.Fatalf("auto chose %s with %+v, want %+v; log: %s", b.Name(), b.Isolation(), want, buf.String())
 	}
 	t.Logf("auto: %s", buf.String())
 

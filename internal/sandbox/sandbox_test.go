@@ -1,7 +1,8 @@
-package contract
+package sandbox
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"slices"
 	"syscall"
@@ -54,5 +55,45 @@ func TestInitError(t *testing.T) {
 	}
 	if s := (ExitStatus{Code: -1, Signal: "killed"}).String(); s != "signal: killed" {
 		t.Errorf("ExitStatus.String = %q", s)
+	}
+}
+
+// recorder is an Attachment that logs what it attaches and detaches.
+type recorder struct {
+	name string
+	log  *[]string
+	fail bool
+}
+
+func (r recorder) Attach(Instance) (io.Closer, error) {
+	if r.fail {
+		return nil, errors.New("refused")
+	}
+	*r.log = append(*r.log, "attach "+r.name)
+	return closer(func() error { *r.log = append(*r.log, "detach "+r.name); return nil }), nil
+}
+
+type closer func() error
+
+func (c closer) Close() error { return c() }
+
+func TestAttachDetachesInReverseAndRollsBack(t *testing.T) {
+	var log []string
+	d, err := Attach(nil, []Attachment{recorder{name: "a", log: &log}, recorder{name: "b", log: &log}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"attach a", "attach b", "detach b", "detach a"}; !slices.Equal(log, want) {
+		t.Errorf("log %q, want %q", log, want)
+	}
+	log = nil
+	if _, err := Attach(nil, []Attachment{recorder{name: "a", log: &log}, recorder{name: "b", log: &log, fail: true}}); err == nil {
+		t.Fatal("a failed attachment was not reported")
+	}
+	if want := []string{"attach a", "detach a"}; !slices.Equal(log, want) {
+		t.Errorf("after a failure: log %q, want %q", log, want)
 	}
 }
