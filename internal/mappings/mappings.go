@@ -13,6 +13,7 @@ import (
 
 	"gust/internal/apierror"
 	"gust/internal/control"
+	"gust/internal/eventpattern"
 	"gust/internal/invoke"
 	"gust/internal/queues"
 	"gust/internal/store"
@@ -28,6 +29,9 @@ const (
 	Disabled  = "Disabled"
 	Deleting  = "Deleting"
 )
+
+// maxFilters is Lambda's default quota of filters per mapping.
+const maxFilters = 5
 
 // ReportBatchItemFailures is the FunctionResponseTypes value for partial
 // batch responses.
@@ -83,18 +87,7 @@ type Options struct {
 	Invoker   Invoker
 	Region    string
 	AccountID string
-	// Filter checks FilterCriteria patterns and matches records; nil
-	// refuses FilterCriteria.
-	Filter Filter
-	Logger *slog.Logger
-}
-
-// Filter is Lambda's event filtering.
-type Filter interface {
-	// Check validates one pattern.
-	Check(pattern string) error
-	// Match reports whether a record matches any pattern.
-	Match(patterns []string, record []byte) bool
+	Logger    *slog.Logger
 }
 
 // Service manages mappings and runs their pollers.
@@ -105,7 +98,6 @@ type Service struct {
 	invoker   Invoker
 	region    string
 	account   string
-	filter    Filter
 	log       *slog.Logger
 
 	mu      sync.Mutex
@@ -118,7 +110,7 @@ func New(o Options) *Service {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{table: o.Table, queues: o.Queues, functions: o.Functions, invoker: o.Invoker, region: o.Region, account: o.AccountID,
-		filter: o.Filter, log: o.Logger, pollers: map[string]*poller{}}
+		log: o.Logger, pollers: map[string]*poller{}}
 }
 
 // ARN of a mapping.
@@ -227,11 +219,14 @@ func (s *Service) apply(ctx context.Context, m *Mapping, in Input, creating bool
 		}
 	}
 	if in.Filters != nil {
-		if len(*in.Filters) > 0 && s.filter == nil {
-			return apierror.InvalidParameter("FilterCriteria is not supported by this server yet.")
+		if len(*in.Filters) > maxFilters {
+			return apierror.InvalidParameter("The number of filters exceeds the limit of %d.", maxFilters)
 		}
 		for _, p := range *in.Filters {
-			if err := s.filter.Check(p); err != nil {
+			if len(p) > 4096 {
+				return apierror.Validation("1 validation error detected: Value at 'filterCriteria.filters.member.pattern' failed to satisfy constraint: Member must have length less than or equal to 4096")
+			}
+			if _, err := eventpattern.Compile([]byte(p)); err != nil {
 				return apierror.InvalidParameter("Invalid filter pattern definition.")
 			}
 		}

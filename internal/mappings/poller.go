@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"gust/internal/eventpattern"
 	"gust/internal/invoke"
 	"gust/internal/queues"
 )
@@ -54,6 +55,15 @@ func (s *Service) poll(ctx context.Context, m Mapping) {
 	if n, ok, err := s.functions.GetFunctionConcurrency(ctx, m.FunctionName); err == nil && ok && n < limit {
 		limit = max(n, 1)
 	}
+	var patterns []*eventpattern.Pattern
+	for _, src := range m.Filters {
+		p, err := eventpattern.Compile([]byte(src))
+		if err != nil {
+			s.log.Warn("event source mapping: filter pattern", "uuid", m.UUID, "err", err)
+			continue
+		}
+		patterns = append(patterns, p)
+	}
 	var (
 		mu     sync.Mutex
 		active int
@@ -87,7 +97,7 @@ func (s *Service) poll(ctx context.Context, m Mapping) {
 				go loop(false)
 			}
 			mu.Unlock()
-			s.process(ctx, m, name, batch)
+			s.process(ctx, m, name, patterns, batch)
 		}
 	}
 	active = 1
@@ -124,7 +134,7 @@ func (s *Service) collect(ctx context.Context, m Mapping, name string) ([]queues
 // process invokes the function with one batch and settles it. The batch's
 // invocation outlives a stop of the poller (it is bounded by the function's
 // timeout), so a batch is never abandoned half-settled.
-func (s *Service) process(ctx context.Context, m Mapping, name string, batch []queues.Received) {
+func (s *Service) process(ctx context.Context, m Mapping, name string, patterns []*eventpattern.Pattern, batch []queues.Received) {
 	if ctx.Err() != nil {
 		return // stopped: the batch becomes visible after its timeout
 	}
@@ -133,13 +143,10 @@ func (s *Service) process(ctx context.Context, m Mapping, name string, batch []q
 	keep := batch[:0:0]
 	for _, r := range batch {
 		rec := s.record(m, r)
-		if len(m.Filters) > 0 && s.filter != nil {
-			raw, _ := json.Marshal(rec)
-			if !s.filter.Match(m.Filters, raw) {
-				// Lambda deletes messages no filter matches.
-				s.delete(ctx, m, name, r)
-				continue
-			}
+		if len(patterns) > 0 && !matches(patterns, rec) {
+			// Lambda deletes messages no filter matches.
+			s.delete(ctx, m, name, r)
+			continue
 		}
 		records = append(records, rec)
 		keep = append(keep, r)
@@ -198,6 +205,33 @@ func (s *Service) process(ctx context.Context, m Mapping, name string, batch []q
 		}
 		return
 	}
+}
+
+// matches applies FilterCriteria to a record as Lambda does: a body that
+// is a JSON object is matched as an object, any other body as a string.
+func matches(patterns []*eventpattern.Pattern, rec sqsRecord) bool {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return false
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return false
+	}
+	var body map[string]any
+	if json.Unmarshal([]byte(rec.Body), &body) == nil {
+		doc["body"] = body
+	}
+	raw, err = json.Marshal(doc)
+	if err != nil {
+		return false
+	}
+	for _, p := range patterns {
+		if ok, err := p.Match(raw); err == nil && ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) delete(ctx context.Context, m Mapping, name string, r queues.Received) {
