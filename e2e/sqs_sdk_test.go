@@ -3,6 +3,9 @@ package e2e
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +33,18 @@ func TestSQSGoSDK(t *testing.T) {
 	sent, err := c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
 	if err != nil || len(sent.Successful) != 10 || len(sent.Failed) != 0 {
 		t.Fatalf("SendMessageBatch: %+v %v", sent, err)
+	}
+	metrics := func() string {
+		resp, err := http.Get(srv.Endpoint + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if m := metrics(); !strings.Contains(m, `gust_sqs_messages{queue="sdk",state="visible"} 10`) || !strings.Contains(m, `gust_sqs_oldest_message_age_seconds{queue="sdk"}`) {
+		t.Errorf("/metrics lacks the queue's depth:\n%s", grepLines(m, "gust_sqs"))
 	}
 	seen := map[string]bool{}
 	for len(seen) < 10 {
@@ -59,6 +74,9 @@ func TestSQSGoSDK(t *testing.T) {
 	}
 	if v, f := queueCounts(t, c, url); v != 0 || f != 0 {
 		t.Errorf("after deleting all: %d visible, %d in flight", v, f)
+	}
+	if m := metrics(); !strings.Contains(m, `gust_sqs_messages{queue="sdk",state="visible"} 0`) || !strings.Contains(m, `gust_sqs_messages{queue="sdk",state="in_flight"} 0`) {
+		t.Errorf("/metrics after deleting all:\n%s", grepLines(m, "gust_sqs"))
 	}
 	_, err = c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("missing")})
 	var noQueue *types.QueueDoesNotExist
@@ -128,4 +146,15 @@ func TestSQSCrashLosesNothing(t *testing.T) {
 		v, f := queueCounts(t, qc, url)
 		return v == 0 && f == 0
 	})
+}
+
+// grepLines keeps the lines of s that contain substr.
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

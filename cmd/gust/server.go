@@ -335,7 +335,19 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Pool:      pools,
 	})
 	defer environments.Close()
-	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, Queues: queueService, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
@@ -349,18 +361,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return err
 		}})
-	// SQS: queues on JetStream lease streams, configuration in KV; the wire
-	// speaks JSON 1.0 and query/XML.
-	queueTable, err := st.Table(ctx, "queues")
-	if err != nil {
-		return fmt.Errorf("opening table queues: %w", err)
-	}
-	queueConfigs, err := queueTable.Cached(ctx)
-	if err != nil {
-		return fmt.Errorf("caching table queues: %w", err)
-	}
-	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	defer queueService.Close()
 	var inv *invoke.Service
 	deliveries := async.New(async.Options{
 		Queue:   queue,
