@@ -15,6 +15,9 @@ import (
 // poller ends promptly.
 const pollWait = 2 * time.Second
 
+// spawnEvery is the fastest a poller adds concurrent batch loops.
+const spawnEvery = 100 * time.Millisecond
+
 // defaultConcurrency bounds a mapping's concurrent batches without
 // ScalingConfig or reserved concurrency.
 const defaultConcurrency = 1000
@@ -65,9 +68,10 @@ func (s *Service) poll(ctx context.Context, m Mapping) {
 		patterns = append(patterns, p)
 	}
 	var (
-		mu     sync.Mutex
-		active int
-		loops  sync.WaitGroup
+		mu        sync.Mutex
+		active    int
+		lastSpawn time.Time
+		loops     sync.WaitGroup
 	)
 	var loop func(first bool)
 	loop = func(first bool) {
@@ -90,9 +94,13 @@ func (s *Service) poll(ctx context.Context, m Mapping) {
 				}
 				continue
 			}
+			// A full batch means messages wait: add a loop, at most one
+			// per spawnEvery, so concurrency follows the backlog without
+			// a burst of cold starts.
 			mu.Lock()
-			if active < limit {
+			if active < limit && len(batch) >= min(10, m.BatchSize) && time.Since(lastSpawn) >= spawnEvery {
 				active++
+				lastSpawn = time.Now()
 				loops.Add(1)
 				go loop(false)
 			}
