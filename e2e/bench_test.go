@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -145,6 +146,54 @@ func BenchmarkWarmInvoke(b *testing.B) {
 	report(b, op, floor)
 	b.ReportMetric(ms(inprocFloor.pct(0.50)), "inproc-floor-p50-ms")
 	b.ReportMetric(float64(op.pct(0.50))/float64(inprocFloor.pct(0.50)), "x-inproc-floor-p50")
+}
+
+// BenchmarkWarmInvokePolicy: the same warm invoke by the account root
+// (never evaluated) and by an IAM user whose one inline policy has 20
+// statements, the allowing one last, taking turns; policy-overhead-pct is
+// (user p50 - root p50) / root p50.
+func BenchmarkWarmInvokePolicy(b *testing.B) {
+	srv := gusttest.Start(b, gusttest.Options{Args: []string{"--log-level", "info"}})
+	c := srv.Lambda()
+	createFunction(b, c, "warm", goFunctionZip(b))
+	ctx := gusttest.Context(b)
+	admin := iamAs(srv, gusttest.AccessKeyID, gusttest.SecretAccessKey, "")
+	if _, err := admin.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("bench")}); err != nil {
+		b.Fatal(err)
+	}
+	var st []string
+	for i := 0; i < 19; i++ {
+		st = append(st, fmt.Sprintf(`{"Effect":"Allow","Action":["sqs:SendMessage","logs:Get*"],"Resource":"arn:aws:sqs:*:*:queue-%d"}`, i))
+	}
+	st = append(st, `{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:*:*:function:warm"}`)
+	if _, err := admin.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("bench"), PolicyName: aws.String("twenty"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` + strings.Join(st, ",") + `]}`)}); err != nil {
+		b.Fatal(err)
+	}
+	key, err := admin.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	user := lambdaAs(srv, aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	payload := []byte(`{"action":"echo","arg":"x"}`)
+	invokeOnce(b, c, "warm", payload) // cold start, not measured
+	invokeOnce(b, user, "warm", payload)
+	var root, evaluated latencies
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			root = append(root, invokeOnce(b, c, "warm", payload))
+			evaluated = append(evaluated, invokeOnce(b, user, "warm", payload))
+		} else {
+			evaluated = append(evaluated, invokeOnce(b, user, "warm", payload))
+			root = append(root, invokeOnce(b, c, "warm", payload))
+		}
+	}
+	b.ReportMetric(ms(root.pct(0.50)), "root-p50-ms")
+	b.ReportMetric(ms(evaluated.pct(0.50)), "policy-p50-ms")
+	b.ReportMetric(ms(evaluated.pct(0.99)), "policy-p99-ms")
+	b.ReportMetric(100*(float64(evaluated.pct(0.50))-float64(root.pct(0.50)))/float64(root.pct(0.50)), "policy-overhead-pct")
+	b.ReportMetric(0, "ns/op")
 }
 
 // BenchmarkThroughput16: invocations per second with 16 concurrent clients,
@@ -342,32 +391,41 @@ func BenchmarkAsyncAccept(b *testing.B) {
 	createFunction(b, c, "sink", goFunctionZip(b))
 	bare := bareLambdaClient(b)
 	payload := []byte(`{"action":"echo","arg":"x"}`)
-	run := func(client *lambda.Client) float64 {
-		var wg sync.WaitGroup
-		per := max(b.N/16, 1)
-		start := time.Now()
-		for range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range per {
-					if _, err := client.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("sink"), InvocationType: "Event", Payload: payload}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
+	invoke := func(client *lambda.Client) func() error {
+		return func() error {
+			_, err := client.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("sink"), InvocationType: "Event", Payload: payload})
+			return err
 		}
-		wg.Wait()
-		return float64(per*16) / time.Since(start).Seconds()
 	}
 	b.ResetTimer()
-	gust := run(c)
-	floor := run(bare)
+	gust := perSecond16(b, invoke(c))
+	floor := perSecond16(b, invoke(bare))
 	b.ReportMetric(gust, "accepted/s")
 	b.ReportMetric(floor, "floor-req/s")
 	b.ReportMetric(gust/floor, "x-floor")
 	b.ReportMetric(0, "ns/op")
+}
+
+// perSecond16 runs call from 16 goroutines, b.N calls in all, and returns
+// the calls per second.
+func perSecond16(b *testing.B, call func() error) float64 {
+	var wg sync.WaitGroup
+	per := max(b.N/16, 1)
+	start := time.Now()
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range per {
+				if err := call(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(per*16) / time.Since(start).Seconds()
 }
 
 // BenchmarkAsyncEndToEnd: from sending an Event invoke to the function

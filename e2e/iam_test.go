@@ -124,6 +124,21 @@ func TestIAMExecutionRoles(t *testing.T) {
 		t.Fatalf("victim after a refused delete: %v", err)
 	}
 
+	// The same from a Python function with boto3 (the runtime's own).
+	createRuntimeFunction(t, c, "pycaller", pythonRuntime(t), "app.handler", fixtureZip(t, "pyfn"), func(in *lambda.CreateFunctionInput) {
+		in.Role, in.Timeout = aws.String(roleARN), aws.Int32(20)
+	})
+	var ok callResult
+	invokeJSON(t, c, "pycaller", map[string]any{"action": "call", "arg": "target", "payload": map[string]any{"action": "echo", "arg": "py"}}, &ok)
+	if ok.Status != 200 || ok.Payload.Arg != "py" {
+		t.Errorf("boto3 invoking the allowed target: %+v", ok)
+	}
+	res, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("pycaller"), Payload: []byte(`{"action":"call","arg":"victim","payload":{}}`)})
+	if err != nil || res.FunctionError == nil || !strings.Contains(string(res.Payload), "An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::"+account+
+		":assumed-role/caller-role/pycaller is not authorized to perform: lambda:InvokeFunction on resource: "+victimARN) {
+		t.Errorf("boto3 invoking victim: %v %s", err, res.Payload)
+	}
+
 	// The function's credentials are temporary, name the role session, and
 	// work as exactly that from anywhere.
 	creds := call("GetFunction:target")
@@ -303,6 +318,26 @@ print(json.dumps({
 	if _, err := awsCLIWith(t, srv, env, cliV2, "events", "list-rules"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
 		t.Errorf("listing rules: %v", err)
 	}
+
+	// Creating a function hands it a role: that needs iam:PassRole on the
+	// role too, as on AWS.
+	mustAWSCLI(t, srv, cliV1, "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "create", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:CreateFunction","Resource":"*"}]}`)
+	readerLambda := lambdaAs(srv, id, secret, "")
+	create := func() error {
+		_, err := readerLambda.CreateFunction(gusttest.Context(t), &lambda.CreateFunctionInput{FunctionName: aws.String("mine"), Runtime: "provided.al2023",
+			Role: aws.String("arn:aws:iam::000000000000:role/fn"), Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: goFunctionZip(t)}})
+		return err
+	}
+	gusttest.WaitFor(t, 5*time.Second, "the new user policy", func() bool {
+		err := create()
+		return apiErrorCode(err) == "AccessDeniedException" && strings.Contains(err.Error(),
+			"User: arn:aws:iam::000000000000:user/reader is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role/fn because no identity-based policy allows the iam:PassRole action")
+	})
+	mustAWSCLI(t, srv, cliV1, "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "create", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:CreateFunction","Resource":"*"},{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::000000000000:role/fn"}]}`)
+	gusttest.WaitFor(t, 5*time.Second, "PassRole", func() bool { return create() == nil })
+	mustAWSCLI(t, srv, cliV1, "iam", "delete-user-policy", "--user-name", "reader", "--policy-name", "create")
 
 	// Removing the user's permission takes effect at once; deleting the
 	// key ends it.

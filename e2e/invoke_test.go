@@ -71,10 +71,13 @@ func TestInvokeGoFunction(t *testing.T) {
 		t.Fatalf("echo = %v (status %d, version %s)", echoed, res.StatusCode, aws.ToString(res.ExecutedVersion))
 	}
 	tail := logTail(t, res)
-	for _, want := range []string{"INIT_START", "START RequestId: ", "END RequestId: ", "REPORT RequestId: ", "Billed Duration: ", "Memory Size: 256 MB", "Max Memory Used: ", "Init Duration: "} {
+	for _, want := range []string{"START RequestId: ", "END RequestId: ", "REPORT RequestId: ", "Billed Duration: ", "Memory Size: 256 MB", "Max Memory Used: ", "Init Duration: "} {
 		if !strings.Contains(tail, want) {
 			t.Errorf("cold log tail lacks %q:\n%s", want, tail)
 		}
+	}
+	if strings.Contains(tail, "INIT_START") { // in the log group, not in AWS's LogResult
+		t.Errorf("cold log tail has INIT_START:\n%s", tail)
 	}
 
 	// Context and environment.
@@ -227,6 +230,13 @@ func TestInvokeFailures(t *testing.T) {
 	fe, body, _ = failing(`{"action":"big","n":7000000}`)
 	if fe != "Unhandled" || body["errorType"] != "Function.ResponseSizeTooLarge" {
 		t.Errorf("oversized response: %s %v", fe, body)
+	}
+	healthy()
+
+	// A runtime that exits cleanly mid-invocation.
+	fe, body, _ = failing(`{"action":"exit","n":0}`)
+	if fe != "Unhandled" || body["errorType"] != "Runtime.ExitError" || !strings.HasSuffix(body["errorMessage"], " Error: Runtime exited without providing a reason") {
+		t.Errorf("exit 0: %s %v", fe, body)
 	}
 	healthy()
 

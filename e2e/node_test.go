@@ -41,7 +41,7 @@ func TestNodeRuntime(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\tundefined\tINFO\tindex module loaded$`).MatchString(tail) {
 			t.Errorf("init output missing from the cold log tail:\n%s", tail)
 		}
-		if !strings.Contains(tail, "INIT_START Runtime Version: gust."+rt) || !strings.Contains(tail, "Init Duration: ") {
+		if strings.Contains(tail, "INIT_START") || !strings.Contains(tail, "Init Duration: ") { // INIT_START is in the log group only, as on AWS
 			t.Errorf("cold log tail:\n%s", tail)
 		}
 	})

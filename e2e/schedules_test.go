@@ -51,9 +51,9 @@ func TestScheduledRules(t *testing.T) {
 			t.Fatalf("put-targets %s: %v", rule, res)
 		}
 	}
-	res := runAWS(t, srv, "events", "put-targets", "--rule", "disabled", "--targets", `[{"Id":"x","Arn":"arn:aws:sqs:us-east-1:000000000000:q"}]`, "--output", "json")
+	res := runAWS(t, srv, "events", "put-targets", "--rule", "disabled", "--targets", `[{"Id":"x","Arn":"arn:aws:states:us-east-1:000000000000:stateMachine:m"}]`, "--output", "json")
 	if res["FailedEntryCount"] != float64(1) {
-		t.Errorf("non-Lambda target: %v", res)
+		t.Errorf("a target Gust cannot deliver to: %v", res)
 	}
 	desc := runAWS(t, srv, "events", "describe-rule", "--name", "cron-minute", "--output", "json")
 	if desc["ScheduleExpression"] != "cron(* * * * ? *)" || desc["State"] != "ENABLED" || desc["EventBusName"] != "default" {

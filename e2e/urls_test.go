@@ -86,17 +86,24 @@ func TestFunctionURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fu := aws.ToString(created.FunctionUrl)
-	u, err := url.Parse(fu)
-	if err != nil || !strings.HasSuffix(u.Hostname(), ".lambda-url.us-east-1.localhost") || u.Path != "/" {
-		t.Fatalf("FunctionUrl %q", fu)
+	// Without --public-url, FunctionUrl is the path form on the listen
+	// address (which every resolver knows); the host form is served too.
+	functionURL := aws.ToString(created.FunctionUrl)
+	id := urlID(t, functionURL)
+	if len(id) != 32 || functionURL != s.Endpoint+"/gust/v1/url/"+id+"/" {
+		t.Fatalf("FunctionUrl %q", functionURL)
 	}
-	id, _, _ := strings.Cut(u.Hostname(), ".")
+	port := s.Endpoint[strings.LastIndex(s.Endpoint, ":")+1:]
+	fu := "http://" + id + ".lambda-url.us-east-1.localhost:" + port + "/"
+	u, err := url.Parse(fu)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: types.FunctionUrlAuthTypeNone}); apiErrorCode(err) != "ResourceConflictException" {
 		t.Fatalf("second create: %v", err)
 	}
 	got, err := c.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("web")})
-	if err != nil || aws.ToString(got.FunctionUrl) != fu || got.AuthType != types.FunctionUrlAuthTypeNone || aws.ToString(got.LastModifiedTime) == "" {
+	if err != nil || aws.ToString(got.FunctionUrl) != functionURL || got.AuthType != types.FunctionUrlAuthTypeNone || aws.ToString(got.LastModifiedTime) == "" {
 		t.Fatalf("get: %+v %v", got, err)
 	}
 	list, err := c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("web")})
@@ -111,6 +118,13 @@ func TestFunctionURLs(t *testing.T) {
 		t.Fatalf("NONE URL without a public policy: %d, want 403", res.StatusCode)
 	}
 	allowPublicURL(t, c, "web", "")
+
+	t.Run("path form refused on the console's origin", func(t *testing.T) {
+		res, b := do(t, hc, "GET", "http://localhost:"+port+"/gust/v1/url/"+id+"/string", nil)
+		if res.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "console") {
+			t.Errorf("%d %s", res.StatusCode, b)
+		}
+	})
 
 	t.Run("json result and event", func(t *testing.T) {
 		body := []byte(`{"k":"v"}`)
@@ -325,6 +339,19 @@ func TestFunctionURLPublicBase(t *testing.T) {
 	if res.StatusCode != 200 || string(b) != "plain text" {
 		t.Errorf("%d %s", res.StatusCode, b)
 	}
+	// The console defaults to the public URL's origin: the path form is
+	// not served there.
+	id := urlID(t, aws.ToString(created.FunctionUrl))
+	req, _ = http.NewRequestWithContext(gusttest.Context(t), "GET", s.Endpoint+"/gust/v1/url/"+id+"/string", nil)
+	req.Host = "lambda.example.com"
+	res2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2.Body.Close()
+	if res2.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("path form on the console's origin: %d", res2.StatusCode)
+	}
 }
 
 // TestFunctionURLOnAlias: an alias has a URL of its own; versions have none.
@@ -374,6 +401,53 @@ func TestFunctionURLOnAlias(t *testing.T) {
 	}
 	if list, _ := c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("web")}); len(list.FunctionUrlConfigs) != 1 {
 		t.Errorf("after deleting the alias: %+v", list.FunctionUrlConfigs)
+	}
+}
+
+// urlID is the URL id in a FunctionUrl of either form: the host form's
+// first label or the path form's segment after /gust/v1/url/.
+func urlID(t testing.TB, functionURL string) string {
+	t.Helper()
+	u, err := url.Parse(functionURL)
+	if err != nil {
+		t.Fatalf("FunctionUrl %q: %v", functionURL, err)
+	}
+	if rest, ok := strings.CutPrefix(u.Path, "/gust/v1/url/"); ok {
+		id, _, _ := strings.Cut(rest, "/")
+		return id
+	}
+	id, _, _ := strings.Cut(u.Hostname(), ".")
+	return id
+}
+
+// TestFunctionURLFromScripts: the FunctionUrl a default server returns is
+// reachable as is by ordinary clients on a stock Linux machine — Node.js
+// fetch and Python's urllib, whose resolvers do not know *.localhost.
+func TestFunctionURLFromScripts(t *testing.T) {
+	s := gusttest.Start(t, gusttest.Options{})
+	c := s.Lambda()
+	createRuntimeFunction(t, c, "web", pythonRuntime(t), "app.handler", fixtureZip(t, "urlfn"))
+	created, err := c.CreateFunctionUrlConfig(gusttest.Context(t), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: types.FunctionUrlAuthTypeNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowPublicURL(t, c, "web", "")
+	fu := aws.ToString(created.FunctionUrl)
+	for _, client := range []struct {
+		name string
+		argv []string
+	}{
+		{"node fetch", []string{"node", "-e", `fetch(process.argv[1] + "string?from=node").then(async (r) => console.log(r.status, await r.text())).catch((e) => { console.error(e.cause ?? e); process.exit(1); })`, fu}},
+		{"python urllib", []string{"python3", "-c", `import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1] + "string?from=python")
+print(r.status, r.read().decode())`, fu}},
+	} {
+		t.Run(client.name, func(t *testing.T) {
+			out, err := exec.Command(client.argv[0], client.argv[1:]...).CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "200 plain text" {
+				t.Fatalf("%s %s: %v\n%s", client.name, fu, err, out)
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -31,13 +32,15 @@ type clients struct {
 	iam      *iam.Client
 }
 
+// newClients loads the AWS configuration and checks, before any signed
+// call, what a first run gets wrong: no server at the endpoint, an endpoint
+// that is not Gust, a region that is not the server's, no credentials. The
+// EC2 instance metadata service is never asked for credentials: Gust's are
+// never there, and probing it only delays and muddles the real advice.
 func newClients(ctx context.Context) (*clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1))
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1), config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
 	}
 	endpoint := defaultEndpoint
 	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
@@ -46,6 +49,27 @@ func newClients(ctx context.Context) (*clients, error) {
 		endpoint = v
 	}
 	cfg.BaseEndpoint = aws.String(endpoint)
+	server, err := probe(ctx, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Region == "":
+		cfg.Region = server.Region
+	case server.Region != "" && cfg.Region != server.Region:
+		return nil, regionError(endpoint, server.Region, cfg.Region)
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if !isLocal(endpoint) {
+			return nil, remoteNoCredentials(endpoint)
+		}
+		provider, path, err := localCredentials(endpoint)
+		if err != nil {
+			return nil, err
+		}
+		step("no AWS credentials set: using the server's, from %s", path)
+		cfg.Credentials = provider
+	}
 	return &clients{
 		cfg:      cfg,
 		endpoint: endpoint,
@@ -64,7 +88,7 @@ func (c *clients) explain(err error) error {
 	var netErr *net.OpError
 	var dnsErr *net.DNSError
 	if errors.As(err, &netErr) || errors.As(err, &dnsErr) {
-		return fmt.Errorf("cannot reach Gust at %s: is `gust server` running? (set AWS_ENDPOINT_URL to its address)\n  %w", c.endpoint, err)
+		return &unreachableError{endpoint: c.endpoint, err: err}
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {

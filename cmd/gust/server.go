@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gust/internal/api/apigatewayv2"
 	"gust/internal/api/awsjson"
 	"gust/internal/api/awsquery"
 	"gust/internal/api/events"
@@ -27,11 +28,13 @@ import (
 	"gust/internal/api/lambda"
 	"gust/internal/api/logs"
 	"gust/internal/api/sigv4"
+	"gust/internal/api/sns"
 	sqsapi "gust/internal/api/sqs"
 	stsapi "gust/internal/api/sts"
 	"gust/internal/apierror"
 	"gust/internal/async"
 	"gust/internal/authz"
+	"gust/internal/buses"
 	"gust/internal/codecache"
 	"gust/internal/config"
 	"gust/internal/console"
@@ -40,11 +43,13 @@ import (
 	"gust/internal/egress"
 	"gust/internal/envs"
 	"gust/internal/furl"
+	"gust/internal/httpapi"
 	"gust/internal/iam"
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/mappings"
+	"gust/internal/origin"
 	"gust/internal/queues"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
@@ -53,6 +58,7 @@ import (
 	"gust/internal/telemetry/logstore"
 	"gust/internal/telemetry/metering"
 	"gust/internal/telemetry/metrics"
+	"gust/internal/topics"
 )
 
 func serverCommand() *cobra.Command {
@@ -85,7 +91,9 @@ func serverCommand() *cobra.Command {
 	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL), full (gust and the network through NAT; namespace isolation, one such server per host, turns on IPv4 forwarding while it runs) or none [GUST_OUTBOUND]")
 	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
 	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
-	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
+	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs' host form, e.g. https://lambda.example.com (wildcard DNS); empty = FunctionUrl is the path form on the listen address [GUST_PUBLIC_URL]")
+	f.StringVar(&cfg.ConsoleURL, "console-url", envOr("GUST_CONSOLE_URL", ""), "the one origin the web console is served on, e.g. https://console.example.com; function URLs are never served there; empty = the public URL if set, else http://localhost:<listen port> [GUST_CONSOLE_URL]")
+	f.BoolVar(&cfg.TrustForwardedProto, "trust-forwarded-proto", envBool("GUST_TRUST_FORWARDED_PROTO", cfg.TrustForwardedProto), "behind a TLS proxy that sets X-Forwarded-Proto: make the console's cookie Secure when it says https [GUST_TRUST_FORWARDED_PROTO]")
 	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
 	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
@@ -201,6 +209,10 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	consoleOrigin, pathBase, err := webOrigins(cfg, ln.Addr())
+	if err != nil {
+		return err
+	}
 
 	catalogue, err := openRuntimes(ctx, cfg, log)
 	if err != nil {
@@ -214,7 +226,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Function, version, alias and async settings are read on every
 	// invocation: cached in memory, kept current by KV watches.
 	tables := map[string]*store.CachedTable{}
-	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies"} {
+	for _, name := range []string{"functions", "versions", "aliases", "eventconfigs", "provisioned", "settings", "urls", "rules", "policies", "codesigning"} {
 		t, err := st.Table(ctx, name)
 		if err != nil {
 			return fmt.Errorf("opening table %s: %w", name, err)
@@ -351,7 +363,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
-		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], AccountConcurrency: concurrency,
+		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], CodeSigning: tables["codesigning"], AccountConcurrency: concurrency,
 		Code: st, Warmer: code, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 		CheckRole: func(ctx context.Context, role string) error {
 			err := identity.CheckExecutionRole(ctx, role)
@@ -378,8 +390,6 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
 	}
-	ruleStore := &rules.Store{Table: tables["rules"]}
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	authorizer = identity
@@ -390,8 +400,67 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening table mappings: %w", err)
 	}
 	sourceMappings := mappings.New(mappings.Options{Table: mappingTable, Queues: queueService, Functions: ctl, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
-	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Logger: log})
+	// SNS: topics and subscriptions in KV, publishes in durable queues
+	// delivered by topicService.Run, notifications signed with a stored key.
+	topicTable, err := st.Table(ctx, "topics")
+	if err != nil {
+		return fmt.Errorf("opening table topics: %w", err)
+	}
+	cachedTopics, err := topicTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table topics: %w", err)
+	}
+	snsQueue, err := st.Queue(ctx, "sns", store.QueueOptions{AckWait: cfg.AsyncAckWait})
+	if err != nil {
+		return err
+	}
+	snsFIFOQueue, err := st.Queue(ctx, "snsfifo", store.QueueOptions{AckWait: cfg.AsyncAckWait})
+	if err != nil {
+		return err
+	}
+	topicService := topics.New(topics.Options{
+		Topics: cachedTopics, Fanout: snsQueue, FIFO: snsFIFOQueue, Invoker: inv, Queues: queueService, BaseURL: endpoint,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Observer: prom.Messages("sns", "topic", "SNS messages per topic: published, delivered, failed (given up or dead-lettered), retried."),
+	})
+	// EventBridge buses: custom buses in KV, PutEvents into a durable
+	// queue that busService.Run matches against rules and delivers.
+	ruleStore := &rules.Store{Table: tables["rules"]}
+	busTable, err := st.Table(ctx, "buses")
+	if err != nil {
+		return fmt.Errorf("opening table buses: %w", err)
+	}
+	cachedBuses, err := busTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table buses: %w", err)
+	}
+	busQueue, err := st.Queue(ctx, "events", store.QueueOptions{AckWait: cfg.AsyncAckWait})
+	if err != nil {
+		return err
+	}
+	busService := buses.New(buses.Options{
+		Buses: cachedBuses, Rules: ruleStore, Queue: busQueue, Invoker: inv, Queues: queueService, Topics: topicService,
+		Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Observer: prom.Messages("events", "bus", "EventBridge events per bus: published, delivered (per target), failed (given up or dead-lettered), retried."),
+	})
+	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
+	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	// HTTP APIs: API Gateway v2's management API (signed for "apigateway",
+	// routed by scope) and the data plane on <api-id>.execute-api.* hosts
+	// and the path form, which invokes functions synchronously.
+	httpAPITable, err := st.Table(ctx, "httpapis")
+	if err != nil {
+		return fmt.Errorf("opening table httpapis: %w", err)
+	}
+	httpAPICache, err := httpAPITable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table httpapis: %w", err)
+	}
+	httpAPIStore := &httpapi.Store{Table: httpAPICache, Keys: httpAPITable}
+	httpAPIs := httpapi.NewHandler(httpapi.Options{Store: httpAPIStore, Invoker: inv, Base: publicBase, Region: cfg.Region, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
+	apiGatewayAPI := apigatewayv2.New(apigatewayv2.Options{Store: httpAPIStore, Verifier: verifier, Authorizer: authorizer, Region: cfg.Region, AccountID: cfg.AccountID, Base: publicBase, PathBase: pathBase, Logger: log})
 	api := lambda.New(lambda.Options{
 		Control:         ctl,
 		Invoker:         inv,
@@ -405,9 +474,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:          log,
 	})
 
+	// /health also tells the client commands that this is Gust, and its
+	// region (see cmd/gust/firstrun.go).
+	healthBody := []byte(`{"status":"ok","service":"gust","region":"` + cfg.Region + `"}` + "\n")
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+		_, _ = w.Write(healthBody)
 	})
 	mux.Handle("GET /metrics", prom.Handler()) // unauthenticated, like most exporters
 	api.Register(mux)
@@ -416,25 +488,35 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// credential scope's service, a query Action).
 	jsonServices := awsjson.New(awsjson.Options{Verifier: verifier, Fallback: http.HandlerFunc(lambda.NotFound), Logger: log},
 		logs.New(logs.Options{Store: logStore, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
-		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
+		events.New(events.Options{Rules: ruleStore, Scheduler: scheduler, Buses: busService, Region: cfg.Region, AccountID: cfg.AccountID, Authorizer: authorizer}).Service(),
 		sqsAPI.JSON(),
 	)
 	queryServices := awsquery.New(awsquery.Options{Verifier: verifier, Logger: log},
 		iamapi.New(iamapi.Options{IAM: identity, Authorizer: authorizer}).Service(),
 		stsapi.New(stsapi.Options{IAM: identity}).Service(),
 		sqsAPI.Query(),
+		snsAPI.Service(),
 	)
-	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{}, Default: mux})
+	door := front.New(front.Options{JSON: jsonServices, Query: queryServices, ByScope: map[string]http.Handler{"apigateway": apiGatewayAPI.Handler()}, Default: snsAPI.Public(mux)})
 	apiHandler.Handler = door
-	mux.Handle("/console/", console.New(console.Options{API: door, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, Region: cfg.Region, Logger: log}))
+	// Console: any key pair the API's verifier knows signs in, on the
+	// console's own origin only (see webOrigins).
+	// It is routed before the front door: its facade calls carry the
+	// X-Amz-Target of the call they wrap.
+	top := http.NewServeMux()
+	top.Handle("/console/", console.New(console.Options{API: door, Lookup: verifier.Lookup, Region: cfg.Region, Origin: consoleOrigin, TrustForwardedProto: cfg.TrustForwardedProto, Logger: log}))
+	top.Handle("/", door)
 	mux.HandleFunc(furl.PathPrefix+"{id}/", urls.ServePath)
 	mux.HandleFunc(furl.PathPrefix+"{id}", urls.ServePath)
+	mux.HandleFunc(httpapi.PathPrefix+"{id}/", httpAPIs.ServePath)
+	mux.HandleFunc(httpapi.PathPrefix+"{id}", httpAPIs.ServePath)
 	mux.HandleFunc("/", lambda.NotFound)
 
-	// The host form of function URLs is matched before any API route.
-	srv := &http.Server{Handler: urls.Routes(door), ReadHeaderTimeout: 10 * time.Second}
+	// The host forms of function URLs and HTTP APIs are matched before any
+	// API route.
+	srv := &http.Server{Handler: urls.Routes(httpAPIs.Routes(top)), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("gust server ready", "endpoint", endpoint, "isolation", isolated.Name(), "outbound", cfg.Outbound, "data_dir", cfg.DataDir)
-	printWelcome(endpoint, cfg, creds, generated)
+	printWelcome(endpoint, consoleOrigin, cfg, creds, generated)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -445,12 +527,22 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() { defer close(provisioned); inv.RunProvisioner(workCtx, 500*time.Millisecond) }()
 	scheduled := make(chan error, 1)
 	go func() { scheduled <- scheduler.Run(workCtx) }()
+	notified := make(chan error, 1)
+	go func() { notified <- topicService.Run(workCtx) }()
+	routed := make(chan error, 1)
+	go func() { routed <- busService.Run(workCtx) }()
 	polled := make(chan error, 1)
 	go func() { polled <- sourceMappings.Run(workCtx) }()
 	defer func() {
 		stopWork()
 		if err := <-polled; err != nil {
 			log.Warn("event source mappings", "err", err)
+		}
+		if err := <-routed; err != nil {
+			log.Warn("event bus delivery", "err", err)
+		}
+		if err := <-notified; err != nil {
+			log.Warn("sns delivery", "err", err)
 		}
 		<-provisioned
 		if err := <-scheduled; err != nil {
@@ -527,6 +619,42 @@ func publicURL(configured string, addr net.Addr) (*url.URL, error) {
 	return &url.URL{Scheme: "http", Host: "localhost:" + port}, nil
 }
 
+// webOrigins separates the console from function content (see
+// docs/architecture.md, "The console's origin"): the console is served on
+// one origin only, and function URLs' path form is refused there. Without
+// --public-url the console is http://localhost:<port> and FunctionUrl is the
+// path form on the listen address (127.0.0.1 for an unspecified one): a
+// different host name, so a different origin, and one every resolver knows.
+func webOrigins(cfg config.Config, addr net.Addr) (consoleOrigin origin.Origin, pathBase *url.URL, err error) {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return origin.Origin{}, nil, fmt.Errorf("reading listen address: %w", err)
+	}
+	consoleURL := cfg.ConsoleURL
+	switch {
+	case consoleURL != "":
+	case cfg.PublicURL != "":
+		consoleURL = cfg.PublicURL
+	default:
+		consoleURL = "http://localhost:" + port
+	}
+	consoleOrigin, err = origin.Parse(consoleURL)
+	if err != nil {
+		return origin.Origin{}, nil, fmt.Errorf("console URL: %w", err)
+	}
+	if cfg.PublicURL != "" {
+		return consoleOrigin, nil, nil
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	pathBase = &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
+	if consoleOrigin.Matches(pathBase.Host) {
+		return origin.Origin{}, nil, fmt.Errorf("console URL %s is the listen address, where function URLs are served: give the console another host name (e.g. http://localhost:%s)", consoleURL, port)
+	}
+	return consoleOrigin, pathBase, nil
+}
+
 // anyKey asks each lookup in turn.
 func anyKey(lookups ...sigv4.Lookup) sigv4.Lookup {
 	return func(id string) (string, bool) {
@@ -550,7 +678,7 @@ func singleKey(p credentials.Pair) sigv4.Lookup {
 
 // printWelcome tells a user how to point AWS tools at this server. The
 // "listening" line is also what tests read to find a random port.
-func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, generated bool) {
+func printWelcome(endpoint string, consoleOrigin origin.Origin, cfg config.Config, creds credentials.Pair, generated bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gust is listening on %s\n", endpoint)
 	if generated {
@@ -560,7 +688,7 @@ func printWelcome(endpoint string, cfg config.Config, creds credentials.Pair, ge
 	}
 	fmt.Fprintf(&b, "  export AWS_ENDPOINT_URL=%s\n  export AWS_REGION=%s\n  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n",
 		endpoint, cfg.Region, creds.AccessKeyID, creds.SecretAccessKey)
-	fmt.Fprintf(&b, "Web console: %s/console/ (sign in with the key pair above)\n", endpoint)
+	fmt.Fprintf(&b, "Web console: %s/console/ (sign in with the key pair above)\n", consoleOrigin)
 	fmt.Print(b.String())
 }
 

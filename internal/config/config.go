@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"gust/internal/egress"
@@ -41,8 +42,19 @@ type Config struct {
 	AccountID string
 	// PublicURL is the base URL function URLs are built on:
 	// http://<url-id>.lambda-url.<region>.<host of PublicURL>[:port]/. Empty
-	// means http://localhost:<listen port>, which resolves to loopback.
+	// means FunctionUrl is the path form on the listen address (the host
+	// form under localhost is served too, but glibc does not resolve it).
 	PublicURL string
+	// ConsoleURL is the one origin (http(s)://host[:port]) the web console
+	// is served on; the path form of function URLs is refused there, so no
+	// function's page is ever same-origin with the console. Empty means
+	// PublicURL when that is set, else http://localhost:<listen port>
+	// (the API and the path form stay on the listen address).
+	ConsoleURL string
+	// TrustForwardedProto makes the console's session cookie Secure when
+	// X-Forwarded-Proto: https arrives; set it only behind a proxy that
+	// sets or strips that header.
+	TrustForwardedProto bool
 	// AnyRole accepts any well-formed role ARN as a function's execution
 	// role, for a single-user setup: a function whose role does not exist
 	// acts with the account's own permissions. Off (default), as on AWS,
@@ -154,6 +166,13 @@ func (c Config) Validate() error {
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
 			errs = append(errs, fmt.Errorf("public-url %q: want http(s)://host[:port]", c.PublicURL))
+		}
+	}
+	if c.ConsoleURL != "" {
+		if u, err := url.Parse(c.ConsoleURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("console-url %q: want http(s)://host[:port]", c.ConsoleURL))
+		} else if strings.Contains(strings.ToLower(u.Hostname()), ".lambda-url.") {
+			errs = append(errs, fmt.Errorf("console-url %q: a function URL's host name cannot be the console's", c.ConsoleURL))
 		}
 	}
 	if !regionPattern.MatchString(c.Region) {

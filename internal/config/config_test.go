@@ -30,3 +30,20 @@ func TestValidateOutbound(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateConsoleURL(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"":                               true,
+		"http://localhost:9000":          true,
+		"https://console.example.com":    true,
+		"localhost:9000":                 false,
+		"http://localhost:9000/console/": false,
+		"http://0123456789abcdef0123456789abcdef.lambda-url.us-east-1.localhost:9000": false,
+	} {
+		c := Default()
+		c.ConsoleURL = url
+		if err := c.Validate(); (err == nil) != ok {
+			t.Errorf("console-url %q: %v", url, err)
+		}
+	}
+}

@@ -1,12 +1,7 @@
 package console
 
 import (
-	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -16,8 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"gust/internal/api/sigv4"
+	"gust/internal/origin"
 )
 
 //go:embed all:dist
@@ -27,27 +24,56 @@ var dist embed.FS
 type Options struct {
 	// API serves the public API (Lambda REST, JSON 1.1 services,
 	// /gust/v1/); facade requests are signed and handed to it.
-	API             http.Handler
-	AccessKeyID     string
-	SecretAccessKey string
-	Region          string
+	API http.Handler
+	// Lookup finds the secret of an access key id: the same lookup the
+	// API's SigV4 verifier uses, so any key pair the API accepts may sign
+	// in, and a key that stops working there ends its console sessions.
+	Lookup sigv4.Lookup
+	Region string
+	// Origin is the one origin the console is served on. A request for
+	// /console/ on any other host is redirected there (pages) or refused
+	// (the facade); no function content may be served on it.
+	Origin origin.Origin
+	// TrustForwardedProto makes the session cookie Secure when a proxy
+	// says the request came over https (X-Forwarded-Proto: https). Only
+	// set it behind a proxy that sets or strips that header.
+	TrustForwardedProto bool
 	// SessionTTL is how long a session lasts; default 12h.
 	SessionTTL time.Duration
-	Logger     *slog.Logger
+	// SignInBurst sign-in attempts are allowed per source address at once,
+	// then one every SignInInterval; defaults 5 and 12s (5 a minute).
+	SignInBurst    int
+	SignInInterval time.Duration
+	Logger         *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Console is the /console/ handler.
 type Console struct {
-	opts   Options
-	mux    *http.ServeMux
-	signer *v4.Signer
+	opts    Options
+	mux     *http.ServeMux
+	signer  *v4.Signer
+	limiter *limiter
 
 	mu       sync.Mutex
-	sessions map[string]time.Time // id → expiry
+	sessions map[string]session // id → session
+}
+
+// session is one signed-in browser: the key pair it signed in with (the
+// secret never leaves the server) and when it ends.
+type session struct {
+	accessKeyID, secret string
+	expires             time.Time
 }
 
 const (
-	cookieName = "gust_console"
+	// cookieName is the session cookie over http; over https it is
+	// secureCookieName, whose __Host- prefix makes the browser refuse it
+	// from any other host (a function URL's host-form sibling cannot plant
+	// its own session cookie on the console).
+	cookieName       = "gust_console"
+	secureCookieName = "__Host-gust_console"
 	// csrfHeader must accompany every facade call: a cross-site form or
 	// image cannot send it, and a cross-origin fetch with it needs a CORS
 	// preflight this server never grants.
@@ -60,10 +86,20 @@ func New(opts Options) *Console {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
+	if opts.SignInBurst == 0 {
+		opts.SignInBurst = 5
+	}
+	if opts.SignInInterval == 0 {
+		opts.SignInInterval = 12 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{opts: opts, signer: v4.NewSigner(), sessions: map[string]time.Time{}}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	c := &Console{opts: opts, signer: v4.NewSigner(), sessions: map[string]session{},
+		limiter: newLimiter(opts.SignInBurst, opts.SignInInterval)}
 	c.mux = http.NewServeMux()
 	c.mux.HandleFunc("POST /console/api/session", c.signIn)
 	c.mux.HandleFunc("GET /console/api/session", c.whoami)
@@ -79,7 +115,38 @@ func New(opts Options) *Console {
 	return c
 }
 
-func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the console on its origin only. Elsewhere pages are
+// redirected to it and the facade is refused, so that no page served on
+// another host (a function URL's) is ever same-origin with a signed-in
+// console.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !c.opts.Origin.Serves(r) {
+		c.elsewhere(w, r)
+		return
+	}
+	// A browser says where a request comes from; the facade answers only
+	// the console's own pages. (The CSRF header already forces a CORS
+	// preflight on any other origin; this also covers browsers that do
+	// not send the header, and same-site sibling hosts.)
+	if site := r.Header.Get("Sec-Fetch-Site"); isAPI(r) && site != "" && site != "same-origin" {
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "console API calls must come from the console's own pages"})
+		return
+	}
+	c.mux.ServeHTTP(w, r)
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/console/api/")
+}
+
+func (c *Console) elsewhere(w http.ResponseWriter, r *http.Request) {
+	where := c.opts.Origin.String() + "/console/"
+	if !isAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, where, http.StatusFound)
+		return
+	}
+	writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"message": "the console is served at " + where + " only"})
+}
 
 // Built reports whether the front-end was built into dist/ before this
 // binary was compiled.
@@ -104,127 +171,9 @@ func (c *Console) static(w http.ResponseWriter, r *http.Request) {
 	sub, _ := fs.Sub(dist, "dist")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
 	w.Header().Set("Cache-Control", "no-cache")
 	http.StripPrefix("/console", http.FileServerFS(sub)).ServeHTTP(w, r)
-}
-
-type signInRequest struct {
-	AccessKeyID     string `json:"accessKeyId"`
-	SecretAccessKey string `json:"secretAccessKey"`
-}
-
-func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
-	var in signInRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "want JSON {accessKeyId, secretAccessKey}"})
-		return
-	}
-	idOK := subtle.ConstantTimeCompare([]byte(in.AccessKeyID), []byte(c.opts.AccessKeyID)) == 1
-	secretOK := subtle.ConstantTimeCompare([]byte(in.SecretAccessKey), []byte(c.opts.SecretAccessKey)) == 1
-	if !idOK || !secretOK {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Wrong access key pair: use the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY the server printed at start."})
-		return
-	}
-	id := newSessionID()
-	expires := time.Now().Add(c.opts.SessionTTL)
-	c.mu.Lock()
-	for k, exp := range c.sessions {
-		if time.Now().After(exp) {
-			delete(c.sessions, k)
-		}
-	}
-	c.sessions[id] = expires
-	c.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/console/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, Expires: expires})
-	writeJSON(w, http.StatusOK, map[string]string{"accessKeyId": c.opts.AccessKeyID, "region": c.opts.Region})
-}
-
-func (c *Console) whoami(w http.ResponseWriter, r *http.Request) {
-	if !c.authenticated(r) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "not signed in"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"accessKeyId": c.opts.AccessKeyID, "region": c.opts.Region})
-}
-
-func (c *Console) signOut(w http.ResponseWriter, r *http.Request) {
-	if ck, err := r.Cookie(cookieName); err == nil {
-		c.mu.Lock()
-		delete(c.sessions, ck.Value)
-		c.mu.Unlock()
-	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/console/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (c *Console) authenticated(r *http.Request) bool {
-	ck, err := r.Cookie(cookieName)
-	if err != nil {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	exp, ok := c.sessions[ck.Value]
-	return ok && time.Now().Before(exp)
-}
-
-// forwardHeaders are the request headers the API reads; anything else the
-// browser sent (cookies above all) stays out of the signed request.
-var forwardHeaders = []string{"Content-Type", "X-Amz-Target", "X-Amz-Invocation-Type", "X-Amz-Log-Type", "X-Amz-Client-Context"}
-
-// proxy signs /console/api/aws/REST as the server's own key pair and serves
-// /REST with the public API handler.
-func (c *Console) proxy(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get(csrfHeader) == "" {
-		writeJSON(w, http.StatusForbidden, map[string]string{"message": "missing " + csrfHeader + " header"})
-		return
-	}
-	if !c.authenticated(r) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "not signed in"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "request too large"})
-		return
-	}
-	path := "/" + strings.TrimPrefix(r.URL.EscapedPath(), "/console/api/aws/")
-	target := path
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	in, err := http.NewRequestWithContext(r.Context(), r.Method, "http://"+r.Host+target, bytes.NewReader(body))
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
-		return
-	}
-	in.RequestURI = target
-	in.RemoteAddr = r.RemoteAddr
-	for _, h := range forwardHeaders {
-		if v := r.Header.Get(h); v != "" {
-			in.Header.Set(h, v)
-		}
-	}
-	service := "lambda"
-	if strings.HasPrefix(in.Header.Get("X-Amz-Target"), "Logs_") {
-		service = "logs"
-	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	in.Header.Set("X-Amz-Content-Sha256", hash)
-	creds := aws.Credentials{AccessKeyID: c.opts.AccessKeyID, SecretAccessKey: c.opts.SecretAccessKey}
-	if err := c.signer.SignHTTP(r.Context(), creds, in, hash, service, c.opts.Region, time.Now()); err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "signing: " + err.Error()})
-		return
-	}
-	c.opts.API.ServeHTTP(w, in)
-}
-
-func newSessionID() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return hex.EncodeToString(b)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

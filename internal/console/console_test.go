@@ -12,24 +12,40 @@ import (
 	"testing"
 
 	"gust/internal/api/sigv4"
+	"gust/internal/origin"
 )
 
 const (
 	keyID  = "AKGUCONSOLETEST00000"
 	secret = "consoletestsecretconsoletestsecretconsol"
+	// A second key pair the API knows (an IAM user's, say).
+	keyID2  = "AKGUCONSOLESECOND000"
+	secret2 = "secondsecretsecondsecretsecondsecretseco"
 )
 
-// signedAPI stands in for the public API: it answers 200 with the service
-// and path it saw when the request verifies, 403 otherwise.
+// keys is the lookup both the console and signedAPI use.
+func keys(id string) (string, bool) {
+	switch id {
+	case keyID:
+		return secret, true
+	case keyID2:
+		return secret2, true
+	}
+	return "", false
+}
+
+// signedAPI stands in for the public API: it answers 200 with the key,
+// service and path it saw when the request verifies, 403 otherwise.
 func signedAPI(t *testing.T) http.Handler {
-	v := &sigv4.Verifier{Lookup: func(id string) (string, bool) { return secret, id == keyID }}
+	v := &sigv4.Verifier{Lookup: keys}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		service := "lambda"
 		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "Logs_") {
 			service = "logs"
 		}
-		if _, err := v.Verify(r, body, service); err != nil {
+		p, err := v.Verify(r, body, service)
+		if err != nil {
 			t.Logf("verify: %v", err)
 			http.Error(w, err.Error(), http.StatusForbidden)
 			return
@@ -38,13 +54,26 @@ func signedAPI(t *testing.T) http.Handler {
 			http.Error(w, "the session cookie leaked into the API request", http.StatusTeapot)
 			return
 		}
+		if p.AccessKeyID != keyID {
+			service = p.AccessKeyID + " " + service
+		}
 		_, _ = io.WriteString(w, service+" "+r.Method+" "+r.URL.RequestURI()+" "+string(body))
 	})
 }
 
-func newServer(t *testing.T) *httptest.Server {
-	srv := httptest.NewServer(New(Options{API: signedAPI(t), AccessKeyID: keyID, SecretAccessKey: secret, Region: "us-east-1"}))
+// newServer serves a console whose origin is the test server's own URL.
+func newServer(t *testing.T, change ...func(*Options)) *httptest.Server {
+	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
+	o, err := origin.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{API: signedAPI(t), Lookup: keys, Region: "us-east-1", Origin: o}
+	for _, f := range change {
+		f(&opts)
+	}
+	srv.Config.Handler = New(opts)
 	return srv
 }
 
@@ -68,7 +97,12 @@ func do(t *testing.T, method, url, cookie, body string, headers ...string) (int,
 
 func signIn(t *testing.T, srv *httptest.Server) string {
 	t.Helper()
-	status, body, resp := do(t, "POST", srv.URL+"/console/api/session", "", `{"accessKeyId":"`+keyID+`","secretAccessKey":"`+secret+`"}`)
+	return signInAs(t, srv, keyID, secret)
+}
+
+func signInAs(t *testing.T, srv *httptest.Server, id, secret string) string {
+	t.Helper()
+	status, body, resp := do(t, "POST", srv.URL+"/console/api/session", "", `{"accessKeyId":"`+id+`","secretAccessKey":"`+secret+`"}`)
 	if status != 200 {
 		t.Fatalf("sign-in: %d %s", status, body)
 	}

@@ -118,6 +118,17 @@ func (s *Service) PutFunctionConcurrency(ctx context.Context, ref string, n *int
 	if _, err := s.load(ctx, r.name); err != nil {
 		return 0, err
 	}
+	provisioned, err := s.listProvisioned(ctx, r.name)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, c := range provisioned {
+		total += c.Requested
+	}
+	if *n < total {
+		return 0, apierror.InvalidParameter("ReservedConcurrentExecutions %d should not be lower than function's total provisioned concurrency [%d].", *n, total)
+	}
 	err = s.changeReservations(ctx, func(m map[string]int) error {
 		others := 0
 		for fn, v := range m {
@@ -175,7 +186,7 @@ func (s *Service) dropReservation(ctx context.Context, name string) error {
 
 func onlyUnqualified(r functionRef) error {
 	if r.qualifier != "" {
-		return apierror.InvalidParameter("This operation applies to the function, not to a version or alias: remove the qualifier %s.", r.qualifier)
+		return apierror.InvalidParameter("This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.")
 	}
 	return nil
 }

@@ -37,12 +37,38 @@ type Function struct {
 	// EnvironmentSet records that the caller gave an Environment, even an
 	// empty one: AWS echoes {"Variables": {}} then, and nothing otherwise.
 	EnvironmentSet bool `json:"environmentSet,omitempty"`
+	// CodeSigningConfigArn is the code signing configuration attached to
+	// the function (stored and returned; signatures are not checked).
+	CodeSigningConfigArn string `json:"codeSigningConfigArn,omitempty"`
+	// RecursiveLoop is PutFunctionRecursionConfig's setting ("" is AWS's
+	// default, Terminate).
+	RecursiveLoop string `json:"recursiveLoop,omitempty"`
+	// UpdateRuntimeOn and RuntimeVersionArn are PutRuntimeManagementConfig's
+	// settings ("" is AWS's default, Auto). Gust has one version of each
+	// runtime, so they are stored and returned, not acted on.
+	UpdateRuntimeOn   string `json:"updateRuntimeOn,omitempty"`
+	RuntimeVersionArn string `json:"runtimeVersionArn,omitempty"`
+	// Accepted holds settings stored and returned but not honoured.
+	Accepted Accepted `json:"accepted"`
 	// Status is the function's lifecycle state as AWS reports it.
 	Status
+	// ConfigID changes with the code or configuration and nothing else
+	// (RevisionId also changes when a record settles and on publishing):
+	// environments are specialised for it (see EnvironmentKey).
+	ConfigID string `json:"configId,omitempty"`
 
 	// storeRevision is the KV revision the record was read at; it is the
 	// compare-and-swap token and never leaves the process.
 	storeRevision uint64
+}
+
+// EnvironmentKey identifies what an execution environment of this version
+// is specialised for: it changes when the code or configuration does.
+func (f Function) EnvironmentKey() string {
+	if f.ConfigID == "" { // stored before ConfigID existed
+		return f.RevisionID
+	}
+	return f.ConfigID
 }
 
 // Status is AWS's lifecycle state of a function: State (Pending while it

@@ -25,6 +25,9 @@ type CreateFunctionInput struct {
 	LoggingConfig    *LoggingConfig
 	TracingConfig    *TracingConfig
 	DeadLetterConfig *DeadLetterConfig
+	// CodeSigningConfigArn attaches a code signing configuration.
+	CodeSigningConfigArn string
+	AcceptedPatch
 	Unsupported
 }
 
@@ -62,13 +65,8 @@ type TracingConfig struct {
 // A request that sets one is refused with a clear message instead of being
 // accepted and silently ignored.
 type Unsupported struct {
-	Layers               json.RawMessage
-	VpcConfig            json.RawMessage
-	KMSKeyArn            string
-	FileSystemConfigs    json.RawMessage
-	ImageConfig          json.RawMessage
-	CodeSigningConfigArn string
-	SnapStart            json.RawMessage
+	Layers      json.RawMessage
+	ImageConfig json.RawMessage
 }
 
 // UpdateFunctionCodeInput is UpdateFunctionCodeRequest (FunctionName comes
@@ -107,5 +105,6 @@ type UpdateFunctionConfigurationInput struct {
 	ConfigPatch
 	TracingConfig *TracingConfig
 	RevisionId    string
+	AcceptedPatch
 	Unsupported
 }

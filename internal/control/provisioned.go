@@ -74,6 +74,9 @@ func (s *Service) PutProvisionedConcurrency(ctx context.Context, ref, qualifier 
 			others += c.Requested
 		}
 	}
+	if err := s.provisionedOverlap(ctx, name, q, all); err != nil {
+		return ProvisionedConfig{}, err
+	}
 	res, err := s.Reservations(ctx)
 	if err != nil {
 		return ProvisionedConfig{}, err
@@ -89,6 +92,31 @@ func (s *Service) PutProvisionedConcurrency(ctx context.Context, ref, qualifier 
 		return ProvisionedConfig{}, fmt.Errorf("storing provisioned concurrency: %w", err)
 	}
 	return c, nil
+}
+
+// provisionedOverlap refuses provisioning an alias and the version it
+// points to at once, as AWS does (409).
+func (s *Service) provisionedOverlap(ctx context.Context, name, q string, all []ProvisionedConfig) error {
+	versionOf := func(qualifier string) string {
+		if isVersionNumber(qualifier) {
+			return qualifier
+		}
+		if a, err := s.loadAlias(ctx, name, qualifier); err == nil {
+			return a.FunctionVersion
+		}
+		return ""
+	}
+	mine := versionOf(q)
+	for _, c := range all {
+		if c.Qualifier == q || versionOf(c.Qualifier) != mine {
+			continue
+		}
+		if isVersionNumber(q) {
+			return apierror.Conflict("Version is pointed by a Provisioned Concurrency alias")
+		}
+		return apierror.Conflict("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+	}
+	return nil
 }
 
 func hasReservation(r Reservations, name string) bool {

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"gust/internal/apierror"
@@ -55,6 +58,8 @@ type Options struct {
 	// ("<name>.<qualifier>"); Settings account-wide records.
 	Provisioned Records
 	Settings    Records
+	// CodeSigning holds code signing configurations (by id).
+	CodeSigning Records
 	// Policies holds resource-based policies ("<name>" and
 	// "<name>.<qualifier>"); optional: without it AddPermission fails.
 	Policies Records
@@ -83,6 +88,7 @@ type Service struct {
 	provisioned  Records
 	settings     Records
 	policies     Records
+	codeSigning  Records
 
 	accountConcurrency int
 	runtimes           Runtimes
@@ -93,6 +99,7 @@ type Service struct {
 	log                *slog.Logger
 	now                func() time.Time
 	lookups            invokeLookups
+	warned             sync.Map // settings warned about (see warnUnhonoured)
 }
 
 // New returns a Service.
@@ -107,7 +114,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
 		checkRoleFn: o.CheckRole}
 }
 
@@ -179,7 +186,8 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	if err := firstError(
 		s.validateConfig(f, false),
 		validateArchitectures(in.Architectures),
-		validateTracing(in.TracingConfig),
+		s.validateTracingMode(in.TracingConfig),
+		validateAccepted(in.AcceptedPatch),
 		validateUnsupported(in.Unsupported),
 		validateTags(in.Tags),
 		errCodeSource(*in.Code),
@@ -188,11 +196,22 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	); err != nil {
 		return Function{}, err
 	}
+	s.applyAccepted(&f.Accepted, in.AcceptedPatch)
+	if in.TracingConfig != nil && in.TracingConfig.Mode != "" {
+		f.TracingMode = in.TracingConfig.Mode
+	}
+	if in.CodeSigningConfigArn != "" {
+		if _, _, err := s.loadCodeSigning(ctx, in.CodeSigningConfigArn); err != nil {
+			return Function{}, apierror.New("CodeSigningConfigNotFoundException", "The code signing configuration cannot be found. Check that the provided configuration is not deleted: %s.", in.CodeSigningConfigArn).WithStatus(http.StatusNotFound)
+		}
+		f.CodeSigningConfigArn = in.CodeSigningConfigArn
+	}
 	if err := s.storeCode(ctx, &f, in.Code.ZipFile); err != nil {
 		return Function{}, err
 	}
 	f.LastModified = s.now()
 	f.RevisionID = newRevisionID()
+	f.ConfigID = f.RevisionID
 	f.Status = creating()
 	f.EnvironmentSet = in.Environment != nil
 	rev, err := s.functions.Create(ctx, f.Name, mustJSON(f))
@@ -392,6 +411,7 @@ func (s *Service) mutate(ctx context.Context, name, revisionID string, bumpRevis
 		if bumpRevision {
 			f.LastModified = s.now()
 			f.RevisionID = newRevisionID()
+			f.ConfigID = f.RevisionID
 		}
 		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
 		switch {
@@ -457,7 +477,7 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	if err != nil {
 		return Function{}, err
 	}
-	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), validateTracing(in.TracingConfig)); err != nil {
+	if err := firstError(onlyLatest(r), validateUnsupported(in.Unsupported), s.validateTracingMode(in.TracingConfig), validateAccepted(in.AcceptedPatch)); err != nil {
 		return Function{}, err
 	}
 	if in.Role != nil {
@@ -467,6 +487,10 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
 		f.apply(in.ConfigPatch)
+		s.applyAccepted(&f.Accepted, in.AcceptedPatch)
+		if in.TracingConfig != nil && in.TracingConfig.Mode != "" {
+			f.TracingMode = in.TracingConfig.Mode
+		}
 		f.Status = updating()
 		if in.Environment != nil {
 			f.EnvironmentSet = true
@@ -669,7 +693,8 @@ type AccountUsage struct {
 	FunctionCount int64
 }
 
-// Usage sums code size and counts functions.
+// Usage sums code size (every version's, as AWS counts it) and counts
+// functions.
 func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
 	names, err := s.functions.Keys(ctx, "")
 	if err != nil {
@@ -683,6 +708,16 @@ func (s *Service) Usage(ctx context.Context) (AccountUsage, error) {
 		}
 		u.FunctionCount++
 		u.TotalCodeSize += f.CodeSize
+	}
+	versions, err := s.versions.Keys(ctx, "")
+	if err != nil {
+		return AccountUsage{}, fmt.Errorf("listing versions: %w", err)
+	}
+	for _, k := range versions {
+		name, version, _ := strings.Cut(k, ".")
+		if v, err := s.loadVersion(ctx, name, version); err == nil {
+			u.TotalCodeSize += v.CodeSize
+		}
 	}
 	return u, nil
 }

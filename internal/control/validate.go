@@ -245,16 +245,6 @@ func validateLogging(l LoggingConfig) error {
 	return nil
 }
 
-func validateTracing(t *TracingConfig) error {
-	if t == nil || t.Mode == "" || t.Mode == "PassThrough" {
-		return nil
-	}
-	if t.Mode == "Active" {
-		return apierror.InvalidParameter("TracingConfig Mode Active is not supported by Gust: there is no X-Ray service to send traces to.")
-	}
-	return validationError(t.Mode, "tracingConfig.mode", "Member must satisfy enum value set: [Active, PassThrough]")
-}
-
 // validateUnsupported refuses features Gust does not offer rather than
 // accepting them and silently doing nothing.
 func validateUnsupported(u Unsupported) error {
@@ -265,18 +255,8 @@ func validateUnsupported(u Unsupported) error {
 	switch {
 	case set(u.Layers):
 		return apierror.InvalidParameter("Layers are not supported by Gust yet.")
-	case set(u.VpcConfig) && string(u.VpcConfig) != `{"SubnetIds":[],"SecurityGroupIds":[]}`:
-		return apierror.InvalidParameter("VpcConfig is not supported by Gust: functions run on the Gust node's network.")
-	case u.KMSKeyArn != "":
-		return apierror.InvalidParameter("KMSKeyArn is not supported by Gust: environment variables are stored unencrypted in the Gust data directory.")
-	case set(u.FileSystemConfigs):
-		return apierror.InvalidParameter("FileSystemConfigs are not supported by Gust.")
 	case set(u.ImageConfig):
 		return apierror.InvalidParameter("ImageConfig is only valid for the Image package type, which Gust does not support yet.")
-	case u.CodeSigningConfigArn != "":
-		return apierror.InvalidParameter("Code signing is not supported by Gust.")
-	case set(u.SnapStart) && !strings.Contains(string(u.SnapStart), `"None"`):
-		return apierror.InvalidParameter("SnapStart is not supported by Gust.")
 	}
 	return nil
 }

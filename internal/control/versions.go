@@ -105,7 +105,8 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 // the last version's.
 func configSha256(f Function) string {
 	f.Version, f.RevisionID, f.LastModified, f.Tags, f.LastVersion, f.ConfigSha256, f.storeRevision = "", "", time.Time{}, nil, 0, "", 0
-	f.Status = Status{}
+	f.Status, f.ConfigID = Status{}, ""
+	f.CodeSigningConfigArn, f.RecursiveLoop = "", "" // function-wide settings, not version configuration
 	return sha256Hex(mustJSON(f))
 }
 

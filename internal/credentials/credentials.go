@@ -52,6 +52,21 @@ func LoadOrCreate(dataDir string) (p Pair, created bool, err error) {
 	return p, true, nil
 }
 
+// Load reads the pair stored in dataDir, for clients on the server's
+// machine; unlike LoadOrCreate it never writes.
+func Load(dataDir string) (Pair, error) {
+	path := filepath.Join(dataDir, FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Pair{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	p, err := parse(b)
+	if err != nil {
+		return Pair{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return p, nil
+}
+
 func parse(b []byte) (Pair, error) {
 	var p Pair
 	sc := bufio.NewScanner(bytes.NewReader(b))

@@ -210,6 +210,9 @@ func (e *Environment) exitError(requestID string) *FunctionError {
 	if e.inst.OOMKills() > 0 {
 		return platformError(ErrOutOfMemory, requestID, "Runtime exited with error: %s", detail)
 	}
+	if st.Code == 0 && st.Signal == "" {
+		return platformError(ErrExit, requestID, "Runtime exited without providing a reason") // AWS's words for a clean exit
+	}
 	return platformError(ErrExit, requestID, "Runtime exited with error: %s", detail)
 }
 

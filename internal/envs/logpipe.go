@@ -126,10 +126,14 @@ func (p *logPipe) consume(chunk []byte) {
 	}
 }
 
-func (p *logPipe) emit(line string) {
+func (p *logPipe) emit(line string) { p.write(line, true) }
+
+// write sends line to the log group and, when tailed and an invocation is
+// collecting, to its LogResult tail.
+func (p *logPipe) write(line string, tailed bool) {
 	now := time.Now()
 	p.mu.Lock()
-	if p.tail != nil {
+	if p.tail != nil && tailed {
 		p.tail.add(line)
 	}
 	sink, group, stream := p.sink, p.group, p.stream
@@ -149,6 +153,10 @@ func (p *logPipe) attribute(sink LogSink, group, stream string) {
 // platform writes one of Lambda's own lines (START, END, REPORT) into the
 // same stream.
 func (p *logPipe) platform(line string) { p.emit(line) }
+
+// platformUntailed writes a platform line that AWS's LogResult leaves out
+// (INIT_START: the tail starts at the invocation's own lines).
+func (p *logPipe) platformUntailed(line string) { p.write(line, false) }
 
 // beginInvocation starts collecting lines for one invocation.
 func (p *logPipe) beginInvocation() {

@@ -61,7 +61,7 @@ func ms(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Mic
 func (e *Environment) logInitStart() {
 	cfg := e.cfg
 	if !e.jsonLogs() {
-		e.logs.platform(fmt.Sprintf("INIT_START Runtime Version: gust.%s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:gust-%s", cfg.Runtime, cfg.Region, cfg.Runtime))
+		e.logs.platformUntailed(fmt.Sprintf("INIT_START Runtime Version: gust.%s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:gust-%s", cfg.Runtime, cfg.Region, cfg.Runtime))
 		return
 	}
 	e.emitEvent(systemInfo, "platform.initStart", map[string]any{

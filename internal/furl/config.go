@@ -65,12 +65,20 @@ type Store struct {
 	Salt string
 	// Base is the public base URL the host form hangs off, e.g.
 	// http://localhost:9000 or https://lambda.example.com.
-	Base   *url.URL
-	Region string
+	Base *url.URL
+	// PathBase, when set, makes FunctionUrl the path form on it
+	// (PathBase + PathPrefix + id + "/"): the base is then an address every
+	// resolver knows (the API listener's), which the host form under
+	// "localhost" is not. The host form is served all the same.
+	PathBase *url.URL
+	Region   string
 }
 
 // URL is the public FunctionUrl of the URL with id.
 func (s *Store) URL(id string) string {
+	if s.PathBase != nil {
+		return s.PathBase.Scheme + "://" + s.PathBase.Host + PathPrefix + id + "/"
+	}
 	port := ""
 	if p := s.Base.Port(); p != "" {
 		port = ":" + p

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-func isPreflight(r *http.Request) bool {
+// IsPreflight reports whether r is a CORS preflight.
+func IsPreflight(r *http.Request) bool {
 	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
 }
 
@@ -31,9 +32,9 @@ func allowedOrigin(c *Cors, origin string) string {
 	return ""
 }
 
-// preflight answers a CORS preflight from the configuration alone, without
+// Preflight answers a CORS preflight from the configuration alone, without
 // invoking the function.
-func preflight(w http.ResponseWriter, r *http.Request, c *Cors) {
+func Preflight(w http.ResponseWriter, r *http.Request, c *Cors) {
 	h := w.Header()
 	origin := allowedOrigin(c, r.Header.Get("Origin"))
 	method := strings.ToUpper(r.Header.Get("Access-Control-Request-Method"))
@@ -56,8 +57,8 @@ func preflight(w http.ResponseWriter, r *http.Request, c *Cors) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// corsHeaders adds the headers of an actual cross-origin request.
-func corsHeaders(w http.ResponseWriter, r *http.Request, c *Cors) {
+// CORSHeaders adds the headers of an actual cross-origin request.
+func CORSHeaders(w http.ResponseWriter, r *http.Request, c *Cors) {
 	origin := allowedOrigin(c, r.Header.Get("Origin"))
 	if origin == "" {
 		return

@@ -72,7 +72,6 @@ func (h *Handler) event(r *http.Request, cfg Config, id, rawPath, reqID string, 
 		RouteKey:       "$default",
 		RawPath:        rawPath,
 		RawQueryString: r.URL.RawQuery,
-		Headers:        map[string]string{},
 		RequestContext: requestContext{
 			AccountID:    "anonymous",
 			APIID:        id,
@@ -99,42 +98,7 @@ func (h *Handler) event(r *http.Request, cfg Config, id, rawPath, reqID string, 
 			UserARN: "arn:aws:iam::" + h.o.AccountID + ":root", UserID: h.o.AccountID,
 		}}
 	}
-	for name, values := range r.Header {
-		lower := strings.ToLower(name)
-		if lower == "cookie" {
-			for _, v := range values {
-				for _, c := range strings.Split(v, ";") {
-					if c = strings.TrimSpace(c); c != "" {
-						e.Cookies = append(e.Cookies, c)
-					}
-				}
-			}
-			continue
-		}
-		e.Headers[lower] = strings.Join(values, ",")
-	}
-	e.Headers["host"] = r.Host
-	if _, ok := e.Headers["x-forwarded-for"]; !ok {
-		e.Headers["x-forwarded-for"] = sourceIP
-	}
-	if _, ok := e.Headers["x-forwarded-proto"]; !ok {
-		e.Headers["x-forwarded-proto"] = "http"
-		if r.TLS != nil {
-			e.Headers["x-forwarded-proto"] = "https"
-		}
-	}
-	if _, ok := e.Headers["x-forwarded-port"]; !ok {
-		if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-			if _, port, err := net.SplitHostPort(addr.String()); err == nil {
-				e.Headers["x-forwarded-port"] = port
-			}
-		}
-	}
-	if _, ok := e.Headers["x-amzn-trace-id"]; !ok {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		e.Headers["x-amzn-trace-id"] = fmt.Sprintf("Root=1-%08x-%x", now.Unix(), b)
-	}
+	e.Headers, e.Cookies = Headers(r, sourceIP, now)
 	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && len(q) > 0 {
 		e.QueryStringParameters = map[string]string{}
 		keys := make([]string, 0, len(q))
@@ -148,7 +112,7 @@ func (h *Handler) event(r *http.Request, cfg Config, id, rawPath, reqID string, 
 	}
 	if len(body) > 0 {
 		s := string(body)
-		if !isText(r.Header.Get("Content-Type")) {
+		if !IsText(r.Header.Get("Content-Type")) {
 			s = base64.StdEncoding.EncodeToString(body)
 			e.IsBase64Encoded = true
 		}
@@ -161,9 +125,54 @@ func (h *Handler) event(r *http.Request, cfg Config, id, rawPath, reqID string, 
 	return b, nil
 }
 
-// isText reports whether a body of this content type travels as text; as
+// Headers are the request's headers as Lambda's HTTP events carry them:
+// lower-case names, repeated values joined by commas, the Cookie header
+// split into cookies, and the X-Forwarded-* and X-Amzn-Trace-Id headers
+// the AWS front end adds.
+func Headers(r *http.Request, sourceIP string, now time.Time) (headers map[string]string, cookies []string) {
+	headers = map[string]string{}
+	for name, values := range r.Header {
+		lower := strings.ToLower(name)
+		if lower == "cookie" {
+			for _, v := range values {
+				for _, c := range strings.Split(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						cookies = append(cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		headers[lower] = strings.Join(values, ",")
+	}
+	headers["host"] = r.Host
+	if _, ok := headers["x-forwarded-for"]; !ok {
+		headers["x-forwarded-for"] = sourceIP
+	}
+	if _, ok := headers["x-forwarded-proto"]; !ok {
+		headers["x-forwarded-proto"] = "http"
+		if r.TLS != nil {
+			headers["x-forwarded-proto"] = "https"
+		}
+	}
+	if _, ok := headers["x-forwarded-port"]; !ok {
+		if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			if _, port, err := net.SplitHostPort(addr.String()); err == nil {
+				headers["x-forwarded-port"] = port
+			}
+		}
+	}
+	if _, ok := headers["x-amzn-trace-id"]; !ok {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		headers["x-amzn-trace-id"] = fmt.Sprintf("Root=1-%08x-%x", now.Unix(), b)
+	}
+	return headers, cookies
+}
+
+// IsText reports whether a body of this content type travels as text; as
 // on Lambda, anything else is base64.
-func isText(contentType string) bool {
+func IsText(contentType string) bool {
 	if contentType == "" {
 		return false
 	}

@@ -14,7 +14,7 @@ func FuzzWriteResult(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		w := httptest.NewRecorder()
-		if err := writeResult(w, payload); err == nil && w.Code == 0 {
+		if err := WriteResult(w, payload); err == nil && w.Code == 0 {
 			t.Fatal("no status written")
 		}
 	})

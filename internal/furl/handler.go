@@ -13,6 +13,7 @@ import (
 	"gust/internal/api/sigv4"
 	"gust/internal/authz"
 	"gust/internal/invoke"
+	"gust/internal/origin"
 )
 
 // maxBody is Lambda's synchronous payload limit, which also bounds URL
@@ -49,7 +50,10 @@ type Options struct {
 	// URL with AuthType AWS_IAM may lambda:InvokeFunctionUrl the function.
 	Authorizer authz.Authorizer
 	AccountID  string
-	Logger     *slog.Logger
+	// Console is the web console's origin: the path form is refused there
+	// (421), so that no function's page is ever same-origin with it.
+	Console origin.Origin
+	Logger  *slog.Logger
 }
 
 // Handler serves invocations through function URLs.
@@ -90,8 +94,13 @@ func (h *Handler) Routes(next http.Handler) http.Handler {
 	})
 }
 
-// ServePath serves the path form; register it at PathPrefix+"{id}/".
+// ServePath serves the path form; register it at PathPrefix+"{id}/". On
+// the console's origin it serves nothing.
 func (h *Handler) ServePath(w http.ResponseWriter, r *http.Request) {
+	if h.o.Console.Serves(r) {
+		writeMessage(w, http.StatusMisdirectedRequest, "Function URLs are not served on the console's host name: use the FunctionUrl")
+		return
+	}
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), PathPrefix)
 	id, path, _ := strings.Cut(rest, "/")
 	h.serve(w, r, id, "/"+path)
@@ -111,8 +120,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	if cfg.Cors != nil && isPreflight(r) {
-		preflight(w, r, cfg.Cors)
+	if cfg.Cors != nil && IsPreflight(r) {
+		Preflight(w, r, cfg.Cors)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -159,7 +168,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 	}
 	res, err := h.o.Invoker.Invoke(ctx, invoke.Request{RequestID: reqID, FunctionName: cfg.FunctionName, Qualifier: cfg.Qualifier, Payload: event})
 	if cfg.Cors != nil {
-		corsHeaders(w, r, cfg.Cors)
+		CORSHeaders(w, r, cfg.Cors)
 	}
 	if err != nil {
 		h.o.Logger.Debug("function URL invoke", "url_id", id, "err", err)
@@ -179,7 +188,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath stri
 		writeMessage(w, http.StatusBadGateway, "Internal Server Error")
 		return
 	}
-	if err := writeResult(w, res.Payload); err != nil {
+	if err := WriteResult(w, res.Payload); err != nil {
 		h.o.Logger.Debug("function URL response", "url_id", id, "err", err)
 		writeMessage(w, http.StatusBadGateway, "Internal Server Error")
 	}

@@ -18,11 +18,11 @@ type result struct {
 	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
-// writeResult maps a function's result to the HTTP response as Lambda
+// WriteResult maps a function's result to the HTTP response as Lambda
 // does: an object with statusCode is a structured response; any other JSON
 // is the body of a 200 application/json response (a JSON string is its
 // text).
-func writeResult(w http.ResponseWriter, payload []byte) error {
+func WriteResult(w http.ResponseWriter, payload []byte) error {
 	payload = bytes.TrimSpace(payload)
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(payload, &probe) == nil {

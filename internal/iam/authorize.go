@@ -18,10 +18,11 @@ type identity struct {
 	root                  bool // the account root (or an AnyRole function session of a missing role)
 	session               bool // a role session
 	policies              []*policy.Policy
+	// sessionPolicy, when set, bounds a role session: a request must be
+	// allowed by it as well as by the role's policies.
+	sessionPolicy *policy.Policy
+	usesContext   bool // some policy reads condition keys
 }
-
-// principalPolicies is a cached identity.
-type principalPolicies = identity
 
 // Authorize implements authz.Authorizer: root may do everything; users and
 // role sessions what their policies allow.
@@ -36,16 +37,39 @@ func (s *Service) Authorize(ctx context.Context, caller sigv4.Principal, req aut
 	return s.authorizeIdentity(id, req.Action, req.Resources, req.Context)
 }
 
+// withPolicies sets id's policies and whether any reads the context.
+func (id *identity) withPolicies(ps []*policy.Policy) *identity {
+	id.policies = ps
+	for _, p := range ps {
+		if p.UsesContext() {
+			id.usesContext = true
+		}
+	}
+	return id
+}
+
 func (s *Service) authorizeIdentity(id *identity, action string, resources []string, extra map[string][]string) error {
 	if id.root {
 		return nil
 	}
-	ctx := s.conditionContext(id, extra)
+	var ctx policy.Context
+	if id.usesContext {
+		ctx = s.conditionContext(id, extra)
+	}
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
 	for _, r := range resources {
-		switch policy.Evaluate(id.policies, policy.Request{Action: action, Resource: r, Context: ctx}) {
+		req := policy.Request{Action: action, Resource: r, Context: ctx}
+		decision := policy.Evaluate(id.policies, req)
+		if id.sessionPolicy != nil && decision == policy.Allowed {
+			decision = id.sessionPolicy.Evaluate(req)
+			if decision == policy.NotAllowed {
+				return &authz.Denied{Principal: id.arn, Action: action, Resource: r,
+					Reason: "because no session policy allows the " + action + " action"}
+			}
+		}
+		switch decision {
 		case policy.Allowed:
 			continue
 		case policy.ExplicitlyDenied:
@@ -117,9 +141,16 @@ func (s *Service) resolve(ctx context.Context, caller sigv4.Principal) (*identit
 		switch {
 		case found && (sess.RoleID == role.ID || sess.Account):
 			id.userID = role.ID + ":" + sess.Name
-			id.policies, err = s.entityPolicies(ctx, role)
+			pols, err := s.entityPolicies(ctx, role)
 			if err != nil {
 				return nil, err
+			}
+			id.withPolicies(pols)
+			if sess.Policy != "" {
+				if id.sessionPolicy, err = policy.Parse(sess.Policy, policy.Identity); err != nil {
+					return nil, fmt.Errorf("compiling the session policy of %s: %w", id.arn, err)
+				}
+				id.usesContext = id.usesContext || id.sessionPolicy.UsesContext()
 			}
 		case sess.Account: // AnyRole: a function whose role does not exist
 			id.userID, id.root = "AROA"+strings.Repeat("X", 17)+":"+sess.Name, true
@@ -141,7 +172,7 @@ func (s *Service) resolve(ctx context.Context, caller sigv4.Principal) (*identit
 	if err != nil {
 		return nil, err
 	}
-	return &identity{arn: user.ARN, userID: user.ID, username: user.Name, policies: pols}, nil
+	return (&identity{arn: user.ARN, userID: user.ID, username: user.Name}).withPolicies(pols), nil
 }
 
 // entityPolicies compiles a role's or user's inline and attached policies.

@@ -25,5 +25,7 @@
 //
 // It does not speak any wire protocol (packages api/iam and api/sts do),
 // and does not implement groups, permissions boundaries, resource-based
-// policies, MFA or policy versions beyond v1.
+// policies, managed session policies (PolicyArns), MFA or policy versions
+// beyond v1. An inline session policy (AssumeRole's Policy) travels in the
+// token and narrows the session.
 package iam

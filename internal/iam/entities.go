@@ -66,6 +66,7 @@ func (s *Service) update(ctx context.Context, k kind, name string, fn func(*enti
 		} else if err != nil {
 			return err
 		}
+		s.invalidate() // this node's callers see the change at once; others through the watch
 		return nil
 	})
 }
@@ -248,5 +249,6 @@ func (s *Service) deleteEntity(ctx context.Context, k kind, name string, extra f
 	} else if err != nil {
 		return fmt.Errorf("deleting %s %s: %w", k.noun, name, err)
 	}
+	s.invalidate()
 	return nil
 }

@@ -94,6 +94,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, user, id string) error {
 	if err := s.tables.Keys.Delete(ctx, id, rec.Revision); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("deleting access key: %w", err)
 	}
+	s.invalidate()
 	return nil
 }
 
@@ -113,8 +114,23 @@ func (s *Service) userKey(ctx context.Context, id string) (AccessKey, bool) {
 	return k, true
 }
 
-// Lookup is sigv4's Lookup for IAM users' keys.
+// Lookup is sigv4's Lookup for IAM users' keys; active keys are
+// remembered until the IAM tables change.
 func (s *Service) Lookup(id string) (string, bool) {
-	k, ok := s.userKey(context.Background(), id)
+	s.mu.Lock()
+	k, ok := s.keys[id]
+	gen := s.gen
+	s.mu.Unlock()
+	if ok {
+		return k.SecretAccessKey, true
+	}
+	k, ok = s.userKey(context.Background(), id)
+	if ok {
+		s.mu.Lock()
+		if s.gen == gen {
+			s.keys[id] = k
+		}
+		s.mu.Unlock()
+	}
 	return k.SecretAccessKey, ok
 }

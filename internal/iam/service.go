@@ -66,9 +66,10 @@ type Service struct {
 	sessions sessionKeys
 
 	mu      sync.Mutex
-	gen     uint64                        // bumped on every IAM table change
-	cache   map[string]*principalPolicies // principal ARN -> compiled policies
-	fnCreds map[string]Credentials        // function\x00role -> current credentials
+	gen     uint64                 // bumped on every IAM table change
+	cache   map[string]*identity   // access key id -> the identity, policies compiled
+	fnCreds map[string]Credentials // function\x00role -> current credentials
+	keys    map[string]AccessKey   // access key id -> active key, for Lookup
 }
 
 // New returns the Service; it watches the tables until ctx ends so cached
@@ -80,7 +81,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{o: o, tables: o.Tables, sessions: newSessionKeys(o.Secret), cache: map[string]*principalPolicies{}, fnCreds: map[string]Credentials{}}
+	s := &Service{o: o, tables: o.Tables, sessions: newSessionKeys(o.Secret), cache: map[string]*identity{}, fnCreds: map[string]Credentials{}, keys: map[string]AccessKey{}}
 	for _, t := range []*store.CachedTable{o.Tables.Roles, o.Tables.Users, o.Tables.Policies, o.Tables.Keys} {
 		if err := t.Watch(ctx, func(string, bool) { s.invalidate() }); err != nil {
 			return nil, err
@@ -94,6 +95,7 @@ func (s *Service) invalidate() {
 	s.mu.Lock()
 	s.gen++
 	clear(s.cache)
+	clear(s.keys)
 	s.mu.Unlock()
 }
 

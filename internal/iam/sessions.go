@@ -16,6 +16,7 @@ import (
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
+	"gust/internal/policy"
 )
 
 // Credentials are temporary credentials of a role session.
@@ -33,7 +34,10 @@ type session struct {
 	Function string `json:"f,omitempty"`
 	// Account marks a function session of a role that did not exist
 	// under AnyRole: it acts with the account's permissions.
-	Account bool   `json:"a,omitempty"`
+	Account bool `json:"a,omitempty"`
+	// Policy is the session policy AssumeRole was given: the session may
+	// do only what both it and the role's policies allow.
+	Policy  string `json:"p,omitempty"`
 	Expires int64  `json:"e"`
 	Nonce   string `json:"n"`
 }
@@ -239,6 +243,9 @@ func (e *RoleError) Error() string { return e.Message }
 type AssumeRoleInput struct {
 	RoleARN, RoleSessionName string
 	DurationSeconds          int // 0: an hour
+	// Policy is an optional session policy (an identity policy document
+	// of at most 2,048 characters) that narrows the session.
+	Policy string
 }
 
 // AssumedRole is AssumeRole's result.
@@ -266,6 +273,14 @@ func (s *Service) AssumeRole(ctx context.Context, caller sigv4.Principal, in Ass
 		return AssumedRole{}, validation(in.RoleSessionName, "roleSessionName", "Member must have length between 2 and 64")
 	case !sessionNamePattern.MatchString(in.RoleSessionName):
 		return AssumedRole{}, validation(in.RoleSessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	if in.Policy != "" {
+		if len(in.Policy) > 2048 {
+			return AssumedRole{}, apierror.New("PackedPolicyTooLarge", "Packed size of the session policy exceeds 2048 characters.").WithStatus(http.StatusBadRequest)
+		}
+		if _, err := parseDocument(in.Policy, policy.Identity, 0, "policy"); err != nil {
+			return AssumedRole{}, err
+		}
 	}
 	duration := in.DurationSeconds
 	if duration == 0 {
@@ -308,7 +323,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller sigv4.Principal, in Ass
 	if duration > role.MaxSessionDuration {
 		return AssumedRole{}, apierror.New("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.").WithStatus(http.StatusBadRequest)
 	}
-	sess := session{RoleARN: role.ARN, RoleID: role.ID, Name: in.RoleSessionName, Expires: s.o.Now().Add(time.Duration(duration) * time.Second).Unix()}
+	sess := session{RoleARN: role.ARN, RoleID: role.ID, Name: in.RoleSessionName, Policy: in.Policy, Expires: s.o.Now().Add(time.Duration(duration) * time.Second).Unix()}
 	return AssumedRole{Credentials: s.sessions.mint(sess), AssumedRoleID: role.ID + ":" + in.RoleSessionName, ARN: sess.arn(s.o.AccountID)}, nil
 }
 

@@ -249,7 +249,7 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 		CredentialsExpire: expires,
 		Function:          f.Name,
 		Version:           f.Version,
-		RevisionID:        f.RevisionID,
+		RevisionID:        f.EnvironmentKey(), // not RevisionId: settling and publishing change it, not what environments run
 		ARN:               s.functions.FunctionARN(f.Name),
 		Runtime:           f.Runtime,
 		Handler:           f.Handler,

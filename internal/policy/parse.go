@@ -34,7 +34,14 @@ func malformed(format string, args ...any) *Malformed {
 // Policy is a parsed, validated document.
 type Policy struct {
 	Statements []Statement
+	// usesContext: some statement has a Condition or a policy variable,
+	// so evaluation needs the request's condition keys.
+	usesContext bool
 }
+
+// UsesContext reports whether evaluating p reads Request.Context; callers
+// on hot paths skip building the context when none of their policies do.
+func (p *Policy) UsesContext() bool { return p.usesContext }
 
 // Statement is one compiled statement.
 type Statement struct {
@@ -120,6 +127,14 @@ func Parse(doc string, kind Kind) (*Policy, error) {
 			sids[s.Sid] = true
 		}
 		p.Statements = append(p.Statements, s)
+		if len(s.Conditions) > 0 {
+			p.usesContext = true
+		}
+		for _, pt := range append(append([]pattern{}, s.Actions...), s.Resources...) {
+			if pt.vars {
+				p.usesContext = true
+			}
+		}
 	}
 	return p, nil
 }

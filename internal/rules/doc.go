@@ -8,7 +8,9 @@
 // compare-and-swap, and only the node whose swap succeeds fires. Ticks
 // missed while no node ran are not replayed; the latest due tick fires.
 //
-// It does not match event patterns (rules with EventPattern are stored but
-// never fire: Gust has no event bus) nor deliver to targets other than
-// Lambda functions.
+// Rules live per event bus (the default bus's under "rule.", a custom
+// bus's under "rules=<bus>="). A fired tick's event is handed to a Router
+// (package buses) that delivers to every kind of target; without one,
+// Lambda targets are invoked directly. It does not match event patterns:
+// package buses does.
 package rules

@@ -21,6 +21,12 @@ type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
 }
 
+// Router delivers a rule's event to its targets (package buses: every
+// target kind, input transformation, retries and dead-letter queues).
+type Router interface {
+	Route(ctx context.Context, r Rule, event []byte, eventID string) error
+}
+
 // Clock tells the time; tests may give their own.
 type Clock interface{ Now() time.Time }
 
@@ -33,8 +39,11 @@ type Options struct {
 	Rules *Store
 	// Claims holds each rule's last fired tick; it must be the same table
 	// on every node (not a cache: claims are compare-and-swap).
-	Claims    Table
-	Invoker   Invoker
+	Claims  Table
+	Invoker Invoker
+	// Router, when set, delivers fired events instead of Invoker (which
+	// then reaches Lambda targets only).
+	Router    Router
 	Region    string
 	AccountID string
 	// Clock defaults to the wall clock; Interval (how often rules are
@@ -86,7 +95,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // Tick fires every rule due now once.
 func (s *Scheduler) Tick(ctx context.Context) error {
 	now := s.o.Clock.Now().UTC()
-	rules, err := s.o.Rules.List(ctx, "")
+	rules, err := s.o.Rules.List(ctx, DefaultBus, "")
 	if err != nil {
 		return err
 	}
@@ -186,9 +195,10 @@ func (s *Scheduler) RuleARN(name string) string {
 }
 
 func (s *Scheduler) fire(ctx context.Context, r Rule, tick time.Time) error {
+	id := newID()
 	event, err := json.Marshal(map[string]any{
 		"version":     "0",
-		"id":          newID(),
+		"id":          id,
 		"detail-type": "Scheduled Event",
 		"source":      "aws.events",
 		"account":     s.o.AccountID,
@@ -201,6 +211,9 @@ func (s *Scheduler) fire(ctx context.Context, r Rule, tick time.Time) error {
 		return fmt.Errorf("encoding scheduled event: %w", err)
 	}
 	s.o.Logger.Debug("rule fired", "rule", r.Name, "tick", tick, "targets", len(r.Targets))
+	if s.o.Router != nil {
+		return s.o.Router.Route(ctx, r, event, id)
+	}
 	var errs []error
 	for _, t := range r.Targets {
 		payload, err := TargetInput(t, event)

@@ -66,7 +66,7 @@ func TestEachTickFiresOnceAcrossNodes(t *testing.T) {
 		{Name: "off", ScheduleExpression: "rate(1 minute)", State: rules.Disabled, Created: t0, Since: t0,
 			Targets: []rules.Target{{ID: "d", Arn: "fn-d"}}},
 	} {
-		if _, err := rs.Mutate(ctx, r.Name, true, func(x *rules.Rule, _ bool) error { *x = r; return nil }); err != nil {
+		if _, err := rs.Mutate(ctx, rules.DefaultBus, r.Name, true, func(x *rules.Rule, _ bool) error { *x = r; return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -238,6 +238,21 @@ func WriteError(w http.ResponseWriter, e *apierror.Error) {
 	writeError(w, "", reqID, false, e)
 }
 
+// WriteResult answers a request that reached a service's behaviour outside
+// the Router (an unsigned link such as SNS's SubscribeURL) with the same
+// <ActionResponse> document an operation's result gets.
+func WriteResult(w http.ResponseWriter, action, xmlns string, out any) {
+	reqID := NewRequestID()
+	w.Header().Set("X-Amzn-RequestId", reqID)
+	b, err := encodeResponse(action, xmlns, reqID, out)
+	if err != nil {
+		writeError(w, xmlns, reqID, false, apierror.New("InternalFailure", "encoding response").WithStatus(http.StatusInternalServerError))
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	_, _ = w.Write(b)
+}
+
 // AuthError renders a SigV4 failure with the codes query services use.
 func AuthError(err error) *apierror.Error {
 	var se *sigv4.Error

@@ -18,12 +18,13 @@ func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, erro
 	if err := validName("name", in.Name); err != nil {
 		return nil, err
 	}
-	if err := a.checkBus(in.EventBusName); err != nil {
+	bus, err := a.bus(ctx, in.EventBusName)
+	if err != nil {
 		return nil, err
 	}
-	r, err := a.o.Rules.Get(ctx, in.Name)
+	r, err := a.o.Rules.Get(ctx, bus, in.Name)
 	if err != nil {
-		if err := a.ruleError(err, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {
+		if err := a.ruleError(err, bus, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {
 			return &empty{}, nil // deleting a missing rule succeeds on AWS
 		}
 		return nil, err
@@ -31,11 +32,14 @@ func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, erro
 	if len(r.Targets) > 0 {
 		return nil, apierror.Validation("Rule can't be deleted since it has targets.")
 	}
-	if err := a.o.Rules.Delete(ctx, in.Name); err != nil && !errors.Is(err, rules.ErrNotFound) {
+	if err := a.o.Rules.Delete(ctx, bus, in.Name); err != nil && !errors.Is(err, rules.ErrNotFound) {
 		return nil, err
 	}
-	if err := a.o.Scheduler.Forget(ctx, in.Name); err != nil {
-		return nil, err
+	a.o.Buses.RulesChanged(bus)
+	if bus == rules.DefaultBus {
+		if err := a.o.Scheduler.Forget(ctx, in.Name); err != nil {
+			return nil, err
+		}
 	}
 	return &empty{}, nil
 }

@@ -24,12 +24,13 @@ func (a *API) describeRule(ctx context.Context, in *ruleNameInput) (*ruleShape, 
 	if err := validName("name", in.Name); err != nil {
 		return nil, err
 	}
-	if err := a.checkBus(in.EventBusName); err != nil {
+	bus, err := a.bus(ctx, in.EventBusName)
+	if err != nil {
 		return nil, err
 	}
-	r, err := a.o.Rules.Get(ctx, in.Name)
+	r, err := a.o.Rules.Get(ctx, bus, in.Name)
 	if err != nil {
-		return nil, a.ruleError(err, in.Name)
+		return nil, a.ruleError(err, bus, in.Name)
 	}
 	out := a.shape(r)
 	out.CreatedBy = a.o.AccountID

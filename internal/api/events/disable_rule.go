@@ -7,5 +7,5 @@ import (
 )
 
 func (a *API) disableRule(ctx context.Context, in *ruleNameInput) (*empty, error) {
-	return a.setState(ctx, in, rules.Disabled)
+	return a.setState(ctx, in, rules.Disabled, "DisableRule")
 }

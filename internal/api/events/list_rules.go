@@ -20,13 +20,14 @@ type listRulesOutput struct {
 }
 
 func (a *API) listRules(ctx context.Context, in *listRulesInput) (*listRulesOutput, error) {
-	if err := a.checkBus(in.EventBusName); err != nil {
+	bus, err := a.bus(ctx, in.EventBusName)
+	if err != nil {
 		return nil, err
 	}
 	if in.Limit < 0 || in.Limit > 100 {
 		return nil, apierror.Validation("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100", in.Limit)
 	}
-	all, err := a.o.Rules.List(ctx, in.NamePrefix)
+	all, err := a.o.Rules.List(ctx, bus, in.NamePrefix)
 	if err != nil {
 		return nil, err
 	}

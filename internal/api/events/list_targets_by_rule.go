@@ -18,12 +18,13 @@ func (a *API) listTargetsByRule(ctx context.Context, in *listTargetsInput) (*lis
 	if err := validName("rule", in.Rule); err != nil {
 		return nil, err
 	}
-	if err := a.checkBus(in.EventBusName); err != nil {
+	bus, err := a.bus(ctx, in.EventBusName)
+	if err != nil {
 		return nil, err
 	}
-	r, err := a.o.Rules.Get(ctx, in.Rule)
+	r, err := a.o.Rules.Get(ctx, bus, in.Rule)
 	if err != nil {
-		return nil, a.ruleError(err, in.Rule)
+		return nil, a.ruleError(err, bus, in.Rule)
 	}
 	start, end, next, err := page(len(r.Targets), in.NextToken, in.Limit)
 	if err != nil {
@@ -31,7 +32,7 @@ func (a *API) listTargetsByRule(ctx context.Context, in *listTargetsInput) (*lis
 	}
 	out := &listTargetsOutput{Targets: []targetShape{}, NextToken: next}
 	for _, t := range r.Targets[start:end] {
-		out.Targets = append(out.Targets, targetShape{Id: t.ID, Arn: t.Arn, Input: t.Input, InputPath: t.InputPath})
+		out.Targets = append(out.Targets, shapeOf(t))
 	}
 	return out, nil
 }

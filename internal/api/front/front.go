@@ -5,6 +5,7 @@ import (
 
 	"gust/internal/api/awsquery"
 	"gust/internal/api/sigv4"
+	"gust/internal/apierror"
 )
 
 // Options are the routers a Door dispatches to; any may be nil.
@@ -46,5 +47,24 @@ func (d *Door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.o.Query.ServeHTTP(w, r)
 		return
 	}
+	if scope != "" && scope != "lambda" && awsquery.IsQueryRequest(r) {
+		// A query-protocol call for a service Gust does not serve: answer
+		// in that protocol's shape, which its clients can parse, rather
+		// than in Lambda's JSON.
+		awsquery.WriteError(w, apierror.New("InvalidAction", "The action %s is not valid for this web service.", queryAction(r)).WithStatus(http.StatusBadRequest))
+		return
+	}
 	d.o.Default.ServeHTTP(w, r)
+}
+
+// queryAction is the Action a query-protocol call names, in its query
+// string or form body (which it reads; the request goes nowhere else).
+func queryAction(r *http.Request) string {
+	if a := r.URL.Query().Get("Action"); a != "" {
+		return a
+	}
+	if err := r.ParseForm(); err == nil {
+		return r.PostForm.Get("Action")
+	}
+	return ""
 }

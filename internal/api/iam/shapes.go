@@ -24,6 +24,20 @@ func tagsXML(ts []iam.Tag) []tagXML {
 	return out
 }
 
+// tagList is an optional Tags member: left out when there are none, as
+// AWS does (encoding/xml writes an empty <Tags></Tags> for a
+// "Tags>member" field even when it is empty).
+type tagList struct {
+	Members []tagXML `xml:"member"`
+}
+
+func optionalTags(ts []iam.Tag) *tagList {
+	if len(ts) == 0 {
+		return nil
+	}
+	return &tagList{tagsXML(ts)}
+}
+
 type roleXML struct {
 	Path                     string    `xml:"Path"`
 	RoleName                 string    `xml:"RoleName"`
@@ -33,14 +47,14 @@ type roleXML struct {
 	AssumeRolePolicyDocument string    `xml:"AssumeRolePolicyDocument,omitempty"`
 	Description              string    `xml:"Description,omitempty"`
 	MaxSessionDuration       int       `xml:"MaxSessionDuration,omitempty"`
-	Tags                     []tagXML  `xml:"Tags>member,omitempty"`
+	Tags                     *tagList  `xml:"Tags,omitempty"`
 	RoleLastUsed             *struct{} `xml:"RoleLastUsed"`
 }
 
 func roleShape(r iam.Role) roleXML {
 	return roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN, CreateDate: r.CreateDate,
 		AssumeRolePolicyDocument: encodeDocument(r.AssumeRolePolicyDocument), Description: r.Description,
-		MaxSessionDuration: r.MaxSessionDuration, Tags: tagsXML(r.Tags)}
+		MaxSessionDuration: r.MaxSessionDuration, Tags: optionalTags(r.Tags)}
 }
 
 type userXML struct {
@@ -49,11 +63,11 @@ type userXML struct {
 	UserID     string    `xml:"UserId"`
 	Arn        string    `xml:"Arn"`
 	CreateDate time.Time `xml:"CreateDate"`
-	Tags       []tagXML  `xml:"Tags>member,omitempty"`
+	Tags       *tagList  `xml:"Tags,omitempty"`
 }
 
 func userShape(u iam.User) userXML {
-	return userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN, CreateDate: u.CreateDate, Tags: tagsXML(u.Tags)}
+	return userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN, CreateDate: u.CreateDate, Tags: optionalTags(u.Tags)}
 }
 
 type policyXML struct {
@@ -68,13 +82,13 @@ type policyXML struct {
 	Description                   string    `xml:"Description,omitempty"`
 	CreateDate                    time.Time `xml:"CreateDate"`
 	UpdateDate                    time.Time `xml:"UpdateDate"`
-	Tags                          []tagXML  `xml:"Tags>member,omitempty"`
+	Tags                          *tagList  `xml:"Tags,omitempty"`
 }
 
 func policyShape(p iam.Policy) policyXML {
 	return policyXML{PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionID: p.VersionID,
 		AttachmentCount: p.AttachmentCount, IsAttachable: true, Description: p.Description,
-		CreateDate: p.CreateDate, UpdateDate: p.UpdateDate, Tags: tagsXML(p.Tags)}
+		CreateDate: p.CreateDate, UpdateDate: p.UpdateDate, Tags: optionalTags(p.Tags)}
 }
 
 type attachedXML struct {

@@ -77,10 +77,14 @@ type operation struct {
 	// resource gives the ARNs it acts on, from the path or body.
 	action   string
 	resource func(a *API, r *http.Request, body []byte) []string
-	maxBody  int64
-	service  string // SigV4 signing service
-	presign  bool   // may be authenticated by a presigned query string
-	handle   func(w http.ResponseWriter, r *http.Request, body []byte) error
+	// passesRole: a Role in the body is handed to the function, which
+	// needs iam:PassRole on it too, as on AWS (else any caller allowed to
+	// create functions could run code with any role).
+	passesRole bool
+	maxBody    int64
+	service    string // SigV4 signing service
+	presign    bool   // may be authenticated by a presigned query string
+	handle     func(w http.ResponseWriter, r *http.Request, body []byte) error
 }
 
 // serve wraps an operation with body limits, authentication and AWS errors.
@@ -108,8 +112,7 @@ func (a *API) serve(op operation) http.Handler {
 			writeError(w, apierror.New("AccessDeniedException", "Presigned requests are not accepted for %s.", op.name))
 			return
 		}
-		if err := a.auth.Authorize(r.Context(), p, authz.Request{Action: op.action, Resources: op.resource(a, r, body),
-			Context: map[string][]string{"aws:SourceIp": {sourceIP(r)}}}); err != nil {
+		if err := a.authorize(r, p, op, body); err != nil {
 			writeError(w, deniedError(err))
 			return
 		}

@@ -6,9 +6,28 @@ import (
 	"net"
 	"net/http"
 
+	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
 )
+
+// authorize asks whether caller may perform op, and pass the role op's
+// body names when it hands one to a function.
+func (a *API) authorize(r *http.Request, caller sigv4.Principal, op operation, body []byte) error {
+	cond := map[string][]string{"aws:SourceIp": {sourceIP(r)}}
+	if err := a.auth.Authorize(r.Context(), caller, authz.Request{Action: op.action, Resources: op.resource(a, r, body), Context: cond}); err != nil {
+		return err
+	}
+	if !op.passesRole {
+		return nil
+	}
+	var in struct{ Role string }
+	if json.Unmarshal(body, &in) != nil || in.Role == "" {
+		return nil // no role passed (or a body the operation refuses)
+	}
+	return a.auth.Authorize(r.Context(), caller, authz.Request{Action: "iam:PassRole", Resources: []string{in.Role},
+		Context: map[string][]string{"aws:SourceIp": {sourceIP(r)}, "iam:PassedToService": {"lambda.amazonaws.com"}}})
+}
 
 // The resources of Lambda's operations, for authorization (router.go
 // names one per route; the default is function).

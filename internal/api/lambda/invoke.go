@@ -20,7 +20,9 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, body []byte) error 
 		return err
 	}
 	h := w.Header()
-	h.Set("X-Amz-Executed-Version", res.ExecutedVersion)
+	if res.StatusCode != http.StatusNoContent { // a DryRun's 204 names no version, as on AWS
+		h.Set("X-Amz-Executed-Version", res.ExecutedVersion)
+	}
 	if res.FunctionError != "" {
 		h.Set("X-Amz-Function-Error", res.FunctionError)
 	}

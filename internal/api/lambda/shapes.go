@@ -37,6 +37,19 @@ type functionConfiguration struct {
 	RuntimeVersionConfig       *runtimeVersionConfig `json:",omitempty"`
 	LoggingConfig              control.LoggingConfig
 	DeadLetterConfig           *control.DeadLetterConfig `json:",omitempty"`
+	// Accepted but not honoured (see control.Accepted): present when set.
+	VpcConfig         *vpcConfigResponse         `json:",omitempty"`
+	KMSKeyArn         string                     `json:",omitempty"`
+	FileSystemConfigs []control.FileSystemConfig `json:",omitempty"`
+}
+
+// vpcConfigResponse is VpcConfigResponse: Gust knows no VPC, so VpcId is
+// empty.
+type vpcConfigResponse struct {
+	SubnetIds               []string
+	SecurityGroupIds        []string
+	VpcId                   string
+	Ipv6AllowedForDualStack bool
 }
 
 type environmentResponse struct{ Variables map[string]string }
@@ -73,6 +86,13 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 		SnapStart:                  snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
 		RuntimeVersionConfig:       &runtimeVersionConfig{RuntimeVersionArn: "arn:aws:lambda:" + a.control.Region() + "::runtime:gust-" + f.Runtime},
 		LoggingConfig:              f.Logging,
+	}
+	if v := f.Accepted.VpcConfig; v != nil {
+		c.VpcConfig = &vpcConfigResponse{SubnetIds: v.SubnetIds, SecurityGroupIds: v.SecurityGroupIds, Ipv6AllowedForDualStack: v.Ipv6AllowedForDualStack != nil && *v.Ipv6AllowedForDualStack}
+	}
+	c.KMSKeyArn, c.FileSystemConfigs = f.Accepted.KMSKeyArn, f.Accepted.FileSystemConfigs
+	if f.Accepted.SnapStartApplyOn != "" {
+		c.SnapStart.ApplyOn = f.Accepted.SnapStartApplyOn
 	}
 	if c.State == "" { // stored before states were recorded: settled
 		c.State, c.LastUpdateStatus = control.StateActive, control.UpdateSuccessful

@@ -18,6 +18,11 @@ import (
 // Store is the log store the API reads; logstore.Store implements it.
 type Store interface {
 	Groups(ctx context.Context) ([]logstore.Group, error)
+	CreateGroup(ctx context.Context, group string, settings logstore.GroupSettings) error
+	ChangeGroup(ctx context.Context, group string, change func(*logstore.Group)) error
+	CreateStream(ctx context.Context, group, stream string) error
+	HasStream(ctx context.Context, group, stream string) error
+	Append(ctx context.Context, group string, entries []logstore.Entry) error
 	DeleteGroup(ctx context.Context, group string) error
 	SetRetention(ctx context.Context, group string, days int) error
 	Streams(ctx context.Context, group, prefix string) ([]logstore.LogStream, error)
@@ -60,6 +65,10 @@ func storeError(err error) error {
 		return apierror.NotFound("The specified log group does not exist.")
 	case errors.Is(err, logstore.ErrStreamNotFound):
 		return apierror.NotFound("The specified log stream does not exist.")
+	case errors.Is(err, logstore.ErrGroupExists):
+		return apierror.New("ResourceAlreadyExistsException", "The specified log group already exists")
+	case errors.Is(err, logstore.ErrStreamExists):
+		return apierror.New("ResourceAlreadyExistsException", "The specified log stream already exists")
 	}
 	return err
 }
@@ -115,6 +124,14 @@ func (a *API) groupARN(name string) string {
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
+// optionalMillis is 0 (left out of the answer) for the zero time.
+func optionalMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
 func fromMillis(ms *int64) time.Time {
 	if ms == nil {
 		return time.Time{}
@@ -124,13 +141,24 @@ func fromMillis(ms *int64) time.Time {
 
 // resources is the log group an operation names, as IAM sees it
 // (arn:aws:logs:<region>:<account>:log-group:<name>:*); none for
-// operations on the account (DescribeLogGroups).
+// operations on the account (DescribeLogGroups). Tagging names the group
+// by ARN; CreateLogStream and PutLogEvents act on a log stream of it.
 func (a *API) resources(_ string, body []byte) []string {
 	var in struct {
-		LogGroupName string `json:"logGroupName"`
+		LogGroupName  string `json:"logGroupName"`
+		LogStreamName string `json:"logStreamName"`
+		ResourceArn   string `json:"resourceArn"`
 	}
-	if json.Unmarshal(body, &in) != nil || in.LogGroupName == "" {
+	if json.Unmarshal(body, &in) != nil {
 		return nil
 	}
-	return []string{"arn:aws:logs:" + a.region + ":" + a.accountID + ":log-group:" + in.LogGroupName + ":*"}
+	switch {
+	case in.ResourceArn != "":
+		return []string{strings.TrimSuffix(in.ResourceArn, ":*") + ":*"}
+	case in.LogGroupName == "":
+		return nil
+	case in.LogStreamName != "":
+		return []string{a.groupARN(in.LogGroupName) + ":log-stream:" + in.LogStreamName}
+	}
+	return []string{a.groupARN(in.LogGroupName) + ":*"}
 }

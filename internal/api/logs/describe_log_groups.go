@@ -56,7 +56,7 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 			!strings.HasPrefix(g.Name, in.LogGroupNamePrefix),
 			!strings.Contains(strings.ToLower(g.Name), pattern),
 			only != nil && !slices.Contains(only, g.Name),
-			in.LogGroupClass != "" && in.LogGroupClass != "STANDARD":
+			in.LogGroupClass != "" && in.LogGroupClass != g.Class:
 			continue
 		}
 		if len(out.LogGroups) == limit {
@@ -69,7 +69,8 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 			Arn:           a.groupARN(g.Name) + ":*",
 			LogGroupArn:   a.groupARN(g.Name),
 			StoredBytes:   g.StoredBytes,
-			LogGroupClass: "STANDARD",
+			KmsKeyID:      g.KmsKeyID,
+			LogGroupClass: g.Class,
 		}
 		if g.RetentionDays > 0 {
 			lg.RetentionInDays = &g.RetentionDays

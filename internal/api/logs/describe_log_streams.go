@@ -68,10 +68,10 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 		s := streams[i]
 		out.LogStreams = append(out.LogStreams, logStream{
 			LogStreamName:       s.Name,
-			CreationTime:        millis(s.FirstEvent),
-			FirstEventTimestamp: millis(s.FirstEvent),
-			LastEventTimestamp:  millis(s.LastEvent),
-			LastIngestionTime:   millis(s.LastIngestion),
+			CreationTime:        millis(s.Created),
+			FirstEventTimestamp: optionalMillis(s.FirstEvent),
+			LastEventTimestamp:  optionalMillis(s.LastEvent),
+			LastIngestionTime:   optionalMillis(s.LastIngestion),
 			Arn:                 a.groupARN(group) + ":log-stream:" + s.Name,
 		})
 	}

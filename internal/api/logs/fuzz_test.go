@@ -38,6 +38,39 @@ func (g oneGroup) Tail(_ context.Context, q logstore.Query, _ uint64) ([]logstor
 	return []logstore.Event{{ID: 1, Stream: "s", Message: "a"}}, g.check(q.Group)
 }
 
+func (g oneGroup) CreateGroup(_ context.Context, group string, _ logstore.GroupSettings) error {
+	if g.check(group) == nil {
+		return logstore.ErrGroupExists
+	}
+	return nil
+}
+func (g oneGroup) ChangeGroup(_ context.Context, group string, change func(*logstore.Group)) error {
+	if err := g.check(group); err != nil {
+		return err
+	}
+	change(&logstore.Group{Name: group})
+	return nil
+}
+func (g oneGroup) CreateStream(_ context.Context, group, stream string) error {
+	if err := g.check(group); err != nil {
+		return err
+	}
+	if stream == "s" {
+		return logstore.ErrStreamExists
+	}
+	return nil
+}
+func (g oneGroup) HasStream(_ context.Context, group, stream string) error {
+	if err := g.check(group); err != nil {
+		return err
+	}
+	if stream != "s" {
+		return logstore.ErrStreamNotFound
+	}
+	return nil
+}
+func (g oneGroup) Append(_ context.Context, group string, _ []logstore.Entry) error { return nil }
+
 // FuzzOperations feeds arbitrary bodies to every operation: none may
 // panic, and every refusal must be a client error, never a
 // ServiceException (which would mean a request crashed into the store).
@@ -48,6 +81,9 @@ func FuzzOperations(f *testing.F) {
 		`{"logGroupName":"/aws/lambda/f","nextToken":"b/x"}`, `{"logGroupName":"/aws/lambda/f","filterPattern":"\"a"}`,
 		`{"logGroupName":"/aws/lambda/f","retentionInDays":7}`, `{"limit":0}`, `{"orderBy":"LastEventTime","logStreamNamePrefix":"x"}`,
 		`{"logGroupNamePrefix":"/a","logGroupNamePattern":"b"}`, `{"logGroupName":"bad name"}`, `[1]`,
+		`{"logGroupName":"/aws/lambda/f","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"},{"timestamp":0,"message":"n"}]}`,
+		`{"logGroupName":"g","tags":{"k":"v"},"logGroupClass":"DELIVERY","kmsKeyId":"arn:aws:kms:us-east-1:0:key/k"}`,
+		`{"resourceArn":"arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/f","tags":{"k":"v"},"tagKeys":["k"]}`,
 	}
 	for _, s := range seeds {
 		f.Add(s)

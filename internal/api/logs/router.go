@@ -17,6 +17,15 @@ func (a *API) Service() awsjson.Service {
 			"DeleteLogGroup":        awsjson.Op(a.deleteLogGroup),
 			"PutRetentionPolicy":    awsjson.Op(a.putRetentionPolicy),
 			"DeleteRetentionPolicy": awsjson.Op(a.deleteRetentionPolicy),
+			"CreateLogGroup":        awsjson.Op(a.createLogGroup),
+			"CreateLogStream":       awsjson.Op(a.createLogStream),
+			"PutLogEvents":          awsjson.Op(a.putLogEvents),
+			"TagResource":           awsjson.Op(a.tagResource),
+			"UntagResource":         awsjson.Op(a.untagResource),
+			"ListTagsForResource":   awsjson.Op(a.listTagsForResource),
+			"TagLogGroup":           awsjson.Op(a.tagLogGroup),
+			"UntagLogGroup":         awsjson.Op(a.untagLogGroup),
+			"ListTagsLogGroup":      awsjson.Op(a.listTagsLogGroup),
 		},
 	}
 }

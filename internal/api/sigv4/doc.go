@@ -23,6 +23,10 @@
 // them matches; canonical.go explains why the set cannot be abused to make
 // one signature cover two different requests.
 //
+// With [Verifier.Region] set, a credential scope naming another region is
+// refused as AWS refuses it ("Credential should be scoped to a valid
+// region."); IAM and STS, global services, also accept us-east-1.
+//
 // Failures are returned as *[Error], carrying the code, message and HTTP
 // status AWS uses, so the API layer can render them in its own wire format.
 //

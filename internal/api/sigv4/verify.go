@@ -90,9 +90,10 @@ type derivedKey struct {
 // Principal is who signed the request.
 type Principal struct {
 	AccessKeyID string
-	// Region is the region of the credential scope. Any region is accepted;
-	// it is restricted to lowercase letters, digits and '-' so that it can
-	// be put into ARNs as is.
+	// Region is the region of the credential scope (the Verifier's Region
+	// when it has one, or us-east-1 for IAM and STS); it is restricted to
+	// lowercase letters, digits and '-' so that it can be put into ARNs as
+	// is.
 	Region string
 	// Service is the signing service name of the credential scope; it always
 	// equals the service Verify was asked to check.
@@ -113,7 +114,8 @@ type Principal struct {
 // (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
 // X-Amz-SignedHeaders, X-Amz-Signature). service is the expected signing
 // service name ("lambda", "logs", "events", ...); a credential scope for
-// another service is rejected. Any region is accepted and returned.
+// another service is rejected. The scope's region is returned; it must be
+// Region when the Verifier has one.
 //
 // r must be the request as the server received it: Verify rebuilds the
 // canonical request from r.Method, r.RequestURI (falling back to r.URL when

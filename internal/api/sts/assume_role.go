@@ -28,10 +28,11 @@ func (a *API) assumeRole(ctx context.Context, p awsquery.Params) (any, error) {
 			return nil, apierror.New("ValidationError", "1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must be a number", v).WithStatus(400)
 		}
 	}
-	if pol := p.Get("Policy"); len(pol) > 2048 {
-		return nil, apierror.New("PackedPolicyTooLarge", "Packed size of the session policy exceeds 2048 characters.").WithStatus(400)
+	if len(p.List("PolicyArns")) > 0 {
+		return nil, apierror.New("ValidationError", "Managed session policies (PolicyArns) are not supported by Gust; pass Policy.").WithStatus(400)
 	}
-	r, err := a.iam.AssumeRole(ctx, c, iam.AssumeRoleInput{RoleARN: p.Get("RoleArn"), RoleSessionName: p.Get("RoleSessionName"), DurationSeconds: duration})
+	r, err := a.iam.AssumeRole(ctx, c, iam.AssumeRoleInput{RoleARN: p.Get("RoleArn"), RoleSessionName: p.Get("RoleSessionName"),
+		DurationSeconds: duration, Policy: p.Get("Policy")})
 	if err != nil {
 		return nil, err
 	}

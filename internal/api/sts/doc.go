@@ -3,5 +3,6 @@
 //
 // It holds no behaviour: package iam mints and checks sessions and
 // decides who may assume which role. It does not serve federation
-// (AssumeRoleWithSAML/WebIdentity), GetSessionToken or session policies.
+// (AssumeRoleWithSAML/WebIdentity), GetSessionToken or managed session policies (PolicyArns); an inline
+// session policy (Policy) narrows the session.
 package sts

@@ -48,6 +48,9 @@ const groupStreamPrefix = "logs-"
 const (
 	metaGroup     = "log_group"
 	metaRetention = "retention_days"
+	metaKmsKey    = "kms_key_id"
+	metaClass     = "log_group_class"
+	metaTags      = "tags"
 )
 
 // key is a log stream's key in its group's stream: log stream names hold

@@ -1,7 +1,9 @@
 package logstore
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,6 +19,8 @@ import (
 var (
 	ErrGroupNotFound  = errors.New("log group not found")
 	ErrStreamNotFound = errors.New("log stream not found")
+	ErrGroupExists    = errors.New("log group already exists")
+	ErrStreamExists   = errors.New("log stream already exists")
 )
 
 // Group is a log group.
@@ -25,12 +29,23 @@ type Group struct {
 	Created       time.Time
 	RetentionDays int // 0: events never expire
 	StoredBytes   uint64
+	GroupSettings
+}
+
+// GroupSettings are what CreateLogGroup sets besides the name: kept with
+// the group and returned, KmsKeyID and Class without changing how events
+// are stored (README says so).
+type GroupSettings struct {
+	Tags     map[string]string
+	KmsKeyID string
+	Class    string // STANDARD (the default), INFREQUENT_ACCESS or DELIVERY
 }
 
 // LogStream is a log stream (one execution environment's output).
 type LogStream struct {
 	Name          string
-	FirstEvent    time.Time
+	Created       time.Time // when its first message (events or CreateLogStream's) was stored
+	FirstEvent    time.Time // zero while it has no events
 	LastEvent     time.Time
 	LastIngestion time.Time
 }
@@ -126,7 +141,91 @@ func (s *Store) lookup(ctx context.Context, group string) (*store.Stream, Group,
 
 func groupOf(i store.StreamInfo) Group {
 	days, _ := strconv.Atoi(i.Meta[metaRetention])
-	return Group{Name: i.Meta[metaGroup], Created: i.Created, RetentionDays: days, StoredBytes: i.Bytes}
+	g := Group{Name: i.Meta[metaGroup], Created: i.Created, RetentionDays: days, StoredBytes: i.Bytes}
+	g.KmsKeyID, g.Class = i.Meta[metaKmsKey], cmp.Or(i.Meta[metaClass], "STANDARD")
+	if t := i.Meta[metaTags]; t != "" {
+		_ = json.Unmarshal([]byte(t), &g.Tags) // written by setMeta, always JSON
+	}
+	return g
+}
+
+// metaOf is the stream metadata that records g's settings.
+func metaOf(g Group) map[string]string {
+	meta := map[string]string{metaGroup: g.Name}
+	if g.RetentionDays > 0 {
+		meta[metaRetention] = strconv.Itoa(g.RetentionDays)
+	}
+	if g.KmsKeyID != "" {
+		meta[metaKmsKey] = g.KmsKeyID
+	}
+	if g.Class != "" && g.Class != "STANDARD" {
+		meta[metaClass] = g.Class
+	}
+	if len(g.Tags) > 0 {
+		b, _ := json.Marshal(g.Tags)
+		meta[metaTags] = string(b)
+	}
+	return meta
+}
+
+// CreateGroup creates an empty log group with settings, or fails with
+// ErrGroupExists.
+func (s *Store) CreateGroup(ctx context.Context, group string, settings GroupSettings) error {
+	if _, _, err := s.lookup(ctx, group); err == nil {
+		return fmt.Errorf("%s: %w", group, ErrGroupExists)
+	} else if !errors.Is(err, ErrGroupNotFound) {
+		return err
+	}
+	meta := metaOf(Group{Name: group, GroupSettings: settings})
+	if _, err := s.st.Stream(ctx, streamName(group), store.StreamOptions{Meta: meta}); err != nil {
+		return fmt.Errorf("creating log group %s: %w", group, err)
+	}
+	return nil
+}
+
+// ChangeGroup applies change to a group's settings (tags, retention).
+func (s *Store) ChangeGroup(ctx context.Context, group string, change func(*Group)) error {
+	st, g, err := s.lookup(ctx, group)
+	if err != nil {
+		return err
+	}
+	change(&g)
+	if err := st.Update(ctx, store.StreamOptions{MaxAge: time.Duration(g.RetentionDays) * day, Meta: metaOf(g)}); err != nil {
+		return fmt.Errorf("changing log group %s: %w", group, err)
+	}
+	return nil
+}
+
+// CreateStream creates an empty log stream in group, or fails with
+// ErrStreamExists. The stream is a message without events, which every
+// reader skips.
+func (s *Store) CreateStream(ctx context.Context, group, stream string) error {
+	st, _, err := s.lookup(ctx, group)
+	if err != nil {
+		return err
+	}
+	if _, err := st.First(ctx, key(stream)); err == nil {
+		return fmt.Errorf("%s: %w", stream, ErrStreamExists)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("looking up log stream %s: %w", stream, err)
+	}
+	if err := st.Append(ctx, []store.Message{{Key: key(stream), Data: []byte{formatV1}}}); err != nil {
+		return fmt.Errorf("creating log stream %s: %w", stream, err)
+	}
+	return nil
+}
+
+// HasStream reports whether group has the log stream.
+func (s *Store) HasStream(ctx context.Context, group, stream string) error {
+	st, _, err := s.lookup(ctx, group)
+	if err != nil {
+		return err
+	}
+	_, err = st.First(ctx, key(stream))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s: %w", stream, ErrStreamNotFound)
+	}
+	return err
 }
 
 // Groups lists every log group, sorted by name.
@@ -161,18 +260,7 @@ func (s *Store) DeleteGroup(ctx context.Context, group string) error {
 // SetRetention keeps the group's events for days days (0: forever).
 // Older events are hidden from queries at once and deleted by JetStream.
 func (s *Store) SetRetention(ctx context.Context, group string, days int) error {
-	st, _, err := s.lookup(ctx, group)
-	if err != nil {
-		return err
-	}
-	meta := map[string]string{metaGroup: group}
-	if days > 0 {
-		meta[metaRetention] = strconv.Itoa(days)
-	}
-	if err := st.Update(ctx, store.StreamOptions{MaxAge: time.Duration(days) * day, Meta: meta}); err != nil {
-		return fmt.Errorf("setting retention of %s: %w", group, err)
-	}
-	return nil
+	return s.ChangeGroup(ctx, group, func(g *Group) { g.RetentionDays = days })
 }
 
 // cutoff is the oldest event time the group's retention lets through.
@@ -217,11 +305,20 @@ func (s *Store) Streams(ctx context.Context, group, prefix string) ([]LogStream,
 		if !ok1 || !ok2 {
 			continue
 		}
-		lastEvent := lastEvents[len(lastEvents)-1]
-		if lastEvent.Time.Before(cutoff) {
-			continue
+		ls := LogStream{Name: name, Created: first.Time}
+		if len(lastEvents) > 0 {
+			lastEvent := lastEvents[len(lastEvents)-1]
+			if lastEvent.Time.Before(cutoff) {
+				continue
+			}
+			ls.LastEvent, ls.LastIngestion = lastEvent.Time, last.Time
 		}
-		streams = append(streams, LogStream{Name: name, FirstEvent: firstEvents[0].Time, LastEvent: lastEvent.Time, LastIngestion: last.Time})
+		if len(firstEvents) > 0 {
+			ls.FirstEvent = firstEvents[0].Time
+		} else if len(lastEvents) > 0 { // created empty, then written: the first event is in a later message
+			ls.FirstEvent = s.firstEventTime(ctx, st, k, ls.LastEvent)
+		}
+		streams = append(streams, ls)
 	}
 	slices.SortFunc(streams, func(a, b LogStream) int { return strings.Compare(a.Name, b.Name) })
 	return streams, nil
@@ -409,4 +506,20 @@ func (s *Store) Tail(ctx context.Context, q Query, before uint64) ([]Event, erro
 		return nil, fmt.Errorf("reading log group %s: %w", q.Group, err)
 	}
 	return events, nil
+}
+
+// firstEventTime finds the time of the first event of a log stream whose
+// first message carries none (it was created empty); fallback when the
+// read fails.
+func (s *Store) firstEventTime(ctx context.Context, st *store.Stream, k string, fallback time.Time) time.Time {
+	found := fallback
+	_ = st.Read(ctx, store.ReadOptions{Keys: []string{k}}, func(m store.Message) bool {
+		events, ok := unpack(m)
+		if ok && len(events) > 0 {
+			found = events[0].Time
+			return false
+		}
+		return true
+	})
+	return found
 }

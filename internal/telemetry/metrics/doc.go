@@ -14,7 +14,8 @@
 // expects).
 //
 // It uses its own registry (no global state) and serves it without
-// authentication, like most exporters. Metrics of features that do not
+// authentication, like most exporters. Messaging services count their
+// messages per topic or bus with Messages. Metrics of features that do not
 // exist yet — asynchronous queue depth and age, provisioned concurrency —
 // are not exported rather than faked; they come with those features.
 package metrics

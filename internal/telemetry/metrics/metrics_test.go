@@ -115,3 +115,25 @@ func TestFunctionLabelsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestMessagesCountsPerResourceWithABound(t *testing.T) {
+	m := metrics.New(metrics.Options{MaxFunctions: 2})
+	sns := m.Messages("sns", "topic", "SNS messages.")
+	for _, topic := range []string{"a", "b", "c", "a"} {
+		sns.Count(topic, "published")
+	}
+	sns.Count("a", "delivered")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`gust_sns_messages_total{event="published",topic="a"} 2`,
+		`gust_sns_messages_total{event="published",topic="b"} 1`,
+		`gust_sns_messages_total{event="published",topic="other"} 1`,
+		`gust_sns_messages_total{event="delivered",topic="a"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("missing %s in\n%s", want, body)
+		}
+	}
+}

@@ -2,10 +2,8 @@
 // sign in, see the functions, test-invoke one, see its result and its logs,
 // look at usage. Run by e2e/console_test.go, which starts the server and
 // deploys the function; settings come from the environment.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withBrowser, signIn, step } from "./browser.mjs";
 
 const url = process.env.GUST_CONSOLE_URL;
 const keyId = process.env.GUST_ACCESS_KEY_ID;
@@ -14,18 +12,7 @@ const fn = process.env.GUST_FUNCTION;
 const marker = process.env.GUST_MARKER;
 const shots = process.env.GUST_SCREENSHOTS;
 
-const profile = mkdtempSync(join(tmpdir(), "gust-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  viewport: { width: 1280, height: 900 },
-});
-const step = (s) => console.log("step:", s);
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15000);
+await withBrowser(async (context, page) => {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
 
@@ -35,16 +22,14 @@ try {
   await page.screenshot({ path: join(shots, "01-sign-in.png") });
 
   step("a wrong secret is refused");
-  await page.getByLabel("Access key ID").fill(keyId);
-  await page.getByLabel("Secret access key").fill("wrong");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, keyId, "wrong");
   await page.getByRole("alert").filter({ hasText: "Wrong access key pair" }).waitFor();
 
   step("sign in");
-  await page.getByLabel("Secret access key").fill(secret);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, keyId, secret);
   const row = page.locator(`tr[data-function="${fn}"]`);
   await row.waitFor();
+  await row.filter({ hasText: "Active" }).waitFor(); // State comes from GetFunction, after the list
   const rowText = await row.innerText();
   if (!rowText.includes("Active") || !rowText.includes("python3")) throw new Error(`functions row: ${rowText}`);
   await page.screenshot({ path: join(shots, "02-functions.png") });
@@ -101,7 +86,4 @@ try {
 
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("ok");
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});

@@ -49,9 +49,12 @@ export async function signIn(accessKeyId: string, secretAccessKey: string): Prom
   }
 }
 
-export async function session(): Promise<boolean> {
+// session is the signed-in access key id, or null when signed out.
+export async function session(): Promise<string | null> {
   const r = await fetch("/console/api/session");
-  return r.ok;
+  if (!r.ok) return null;
+  const j = await r.json().catch(() => ({}));
+  return typeof j.accessKeyId === "string" ? j.accessKeyId : "";
 }
 
 export async function signOut(): Promise<void> {

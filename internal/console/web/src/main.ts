@@ -16,10 +16,12 @@ function errorBox(e: unknown) { return h("p", { class: "error", role: "alert" },
 async function route() {
   cleanups.forEach((f) => f());
   cleanups = [];
-  if (!(await api.session())) return signInView();
+  const who = await api.session();
+  if (who === null) return signInView();
   nav.replaceChildren(
     h("a", { href: "#/" }, "Functions"),
     h("a", { href: "#/usage" }, "Usage"),
+    h("span", { class: "who", title: "Signed in with this access key: the console may do what it may" }, who),
     h("button", { class: "link", onclick: async () => { await api.signOut(); location.hash = "#/"; void route(); } }, "Sign out"),
   );
   metrics.start();
@@ -54,7 +56,7 @@ function signInView() {
     },
   },
     h("h1", {}, "Sign in to Gust"),
-    h("p", { class: "hint" }, "Use the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that `gust server` printed at start. The keys are checked by the server and not kept in the browser."),
+    h("p", { class: "hint" }, "Use an access key pair the server knows: the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that `gust server` printed at start, or your own. The console then does what that key may do; the secret stays on the server, not in the browser."),
     h("label", {}, "Access key ID", id),
     h("label", {}, "Secret access key", secret),
     h("button", { type: "submit" }, "Sign in"),
@@ -73,12 +75,14 @@ async function listView() {
     h("p", { class: "hint" }, "Deploy one with ", h("code", {}, "gust deploy ./dir --name hello --runtime python3.11 --handler app.handler"), "."));
   const fns = await api.listFunctions();
   const last = new Map<string, number | null>();
+  // ListFunctions leaves State out, as on AWS: GetFunction has it.
+  const states = new Map<string, string>();
   const render = () => {
     tbody.replaceChildren(...fns.map((f) => {
       const s = metrics.latest(f.FunctionName);
       return h("tr", { "data-function": f.FunctionName },
         h("td", {}, h("a", { href: `#/functions/${encodeURIComponent(f.FunctionName)}` }, f.FunctionName)),
-        h("td", {}, h("span", { class: `state ${(f.State ?? "").toLowerCase()}` }, f.State ?? "")),
+        h("td", {}, h("span", { class: `state ${(states.get(f.FunctionName) ?? "").toLowerCase()}` }, states.get(f.FunctionName) ?? "")),
         h("td", {}, f.Runtime ?? ""),
         h("td", {}, `${f.MemorySize} MB`),
         h("td", {}, ago(last.get(f.FunctionName) ?? null)),
@@ -91,7 +95,13 @@ async function listView() {
     if (fns.length === 0) tbody.append(h("tr", {}, h("td", { colspan: 6 }, "No functions yet.")));
   };
   render();
-  await Promise.all(fns.map(async (f) => last.set(f.FunctionName, await api.lastEventTime(`/aws/lambda/${f.FunctionName}`).catch(() => null))));
+  await Promise.all(fns.flatMap((f) => [
+    (async () => last.set(f.FunctionName, await api.lastEventTime(`/aws/lambda/${f.FunctionName}`).catch(() => null)))(),
+    (async () => {
+      const state = await api.getFunction(f.FunctionName).then((g) => g.Configuration.State).catch(() => undefined);
+      if (state) states.set(f.FunctionName, state);
+    })(),
+  ]));
   render();
   onLeave(metrics.onSample(render));
 }
