@@ -122,7 +122,7 @@ var lambdaARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:
 // checkDestination applies AWS's rules to a destination of function's
 // events: a valid ARN, and a function that exists and is another one.
 func (s *Service) checkDestination(ctx context.Context, function, arn string) error {
-	if err := s.validateDestination(arn); err != nil || arn == "" {
+	if err := s.validateDestination(arn); err != nil || arn == "" || IsQueueARN(arn) {
 		return err
 	}
 	r, err := s.parseFunctionRef(arn)

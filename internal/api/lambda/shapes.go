@@ -103,6 +103,9 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 			c.Environment.Variables = map[string]string{}
 		}
 	}
+	if f.DeadLetterTarget != "" {
+		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}
+	}
 	return c
 }
 
@@ -122,9 +125,6 @@ func (a *API) versionEntry(f control.Function) functionConfiguration {
 	c := a.listEntry(f)
 	if f.Version == control.Latest {
 		c.FunctionArn += ":" + control.Latest
-	}
-	if f.DeadLetterTarget != "" {
-		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}
 	}
 	return c
 }
