@@ -69,6 +69,12 @@ func bareLambdaClient(b *testing.B) *lambda.Client {
 // a bare HTTP server in a process of its own, as Gust is: the floor the
 // invoke targets are measured against. It also returns the server's pid.
 func bareProcessClient(b *testing.B) (*lambda.Client, int) {
+	addr, pid := bareProcess(b)
+	return sdkClient("http://" + addr), pid
+}
+
+// bareProcess starts fixtures/bareserver and returns its address and pid.
+func bareProcess(b *testing.B) (string, int) {
 	bin := filepath.Join(b.TempDir(), "bareserver")
 	if err := os.WriteFile(bin, goBinary(b, "./e2e/fixtures/bareserver"), 0o755); err != nil {
 		b.Fatal(err)
@@ -89,7 +95,7 @@ func bareProcessClient(b *testing.B) (*lambda.Client, int) {
 	if _, err := fmt.Fscanln(out, &addr); err != nil {
 		b.Fatalf("reading the bare server's address: %v", err)
 	}
-	return sdkClient("http://" + addr), cmd.Process.Pid
+	return addr, cmd.Process.Pid
 }
 
 func sdkClient(endpoint string) *lambda.Client {

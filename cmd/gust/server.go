@@ -50,6 +50,7 @@ import (
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/objects"
+	"gust/internal/mappings"
 	"gust/internal/origin"
 	"gust/internal/queues"
 	"gust/internal/rules"
@@ -349,7 +350,19 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Pool:      pools,
 	})
 	defer environments.Close()
-	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
+	// SQS: queues on JetStream lease streams, configuration in KV; the wire
+	// speaks JSON 1.0 and query/XML.
+	queueTable, err := st.Table(ctx, "queues")
+	if err != nil {
+		return fmt.Errorf("opening table queues: %w", err)
+	}
+	queueConfigs, err := queueTable.Cached(ctx)
+	if err != nil {
+		return fmt.Errorf("caching table queues: %w", err)
+	}
+	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	defer queueService.Close()
+	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, Queues: queueService, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	var inv *invoke.Service
 	// S3: buckets and objects in JetStream (records in KV, bytes in the
@@ -386,9 +399,12 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Queue:   queue,
 		Invoker: invokerFunc(func(ctx context.Context, r invoke.Request) (invoke.Response, error) { return inv.Invoke(ctx, r) }),
 		Configs: ctl,
-		Backoff: async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
-		AckWait: cfg.AsyncAckWait,
-		Logger:  log,
+		// SQS dead-letter queues and destinations.
+		DeadLetters: ctl,
+		Queues:      queueService,
+		Backoff:     async.Backoff{FunctionError: cfg.AsyncRetryDelay, Throttle: cfg.AsyncThrottleDelay, ThrottleMax: 5 * time.Minute},
+		AckWait:     cfg.AsyncAckWait,
+		Logger:      log,
 	})
 	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
@@ -398,19 +414,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
 	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
 	authorizer = identity
-	// SQS: queues on JetStream lease streams, configuration in KV; the wire
-	// speaks JSON 1.0 and query/XML.
-	queueTable, err := st.Table(ctx, "queues")
-	if err != nil {
-		return fmt.Errorf("opening table queues: %w", err)
-	}
-	queueConfigs, err := queueTable.Cached(ctx)
-	if err != nil {
-		return fmt.Errorf("caching table queues: %w", err)
-	}
-	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
-	defer queueService.Close()
+	// SQS's wire (JSON 1.0 and query/XML) and event source mappings.
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
+	mappingTable, err := st.Table(ctx, "mappings") // compare-and-swap state changes: never cached
+	if err != nil {
+		return fmt.Errorf("opening table mappings: %w", err)
+	}
+	sourceMappings := mappings.New(mappings.Options{Table: mappingTable, Queues: queueService, Functions: ctl, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	// SNS: topics and subscriptions in KV, publishes in durable queues
 	// delivered by topicService.Run, notifications signed with a stored key.
 	topicTable, err := st.Table(ctx, "topics")
@@ -482,6 +492,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Usage:           meter,
 		URLs:            urlStore,
 		Authorizer:      authorizer,
+		Mappings:        sourceMappings,
 		Logger:          log,
 	})
 
@@ -552,8 +563,13 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// swept once they are ten minutes old, at start and hourly.
 	swept := make(chan struct{})
 	go func() { defer close(swept); objectService.RunSweeper(workCtx, st, time.Hour, 10*time.Minute) }()
+	polled := make(chan error, 1)
+	go func() { polled <- sourceMappings.Run(workCtx) }()
 	defer func() {
 		stopWork()
+		if err := <-polled; err != nil {
+			log.Warn("event source mappings", "err", err)
+		}
 		if err := <-routed; err != nil {
 			log.Warn("event bus delivery", "err", err)
 		}

@@ -13,6 +13,7 @@ import (
 	"gust/internal/apierror"
 	"gust/internal/control"
 	"gust/internal/invoke"
+	"gust/internal/queues"
 	"gust/internal/store"
 )
 
@@ -25,6 +26,16 @@ type Invoker interface {
 type Configs interface {
 	EffectiveEventInvokeConfig(ctx context.Context, name, qualifier string) control.EventInvokeConfig
 	FunctionARN(name string) string
+}
+
+// DeadLetters names a function version's dead-letter queue.
+type DeadLetters interface {
+	DeadLetterTarget(ctx context.Context, name, qualifier string) string
+}
+
+// Queues delivers messages to SQS queues; package queues implements it.
+type Queues interface {
+	SendToARN(ctx context.Context, queueARN string, m queues.Message) (string, error)
 }
 
 // Backoff is how long to wait before retries.
@@ -46,7 +57,12 @@ type Options struct {
 	Queue   *store.Queue
 	Invoker Invoker
 	Configs Configs
-	Backoff Backoff
+	// DeadLetters and Queues, when set, send events that fail for good to
+	// the function's DeadLetterConfig queue, and records to SQS
+	// destinations.
+	DeadLetters DeadLetters
+	Queues      Queues
+	Backoff     Backoff
 	// Workers is how many events are processed at once (default 16).
 	Workers int
 	// AckWait is the queue's redelivery timeout; workers signal progress
@@ -122,6 +138,11 @@ func (s *Service) deliver(ctx context.Context, d store.Delivery) {
 		if err := d.Retry(out.retryIn); err != nil {
 			log.Warn("scheduling retry", "err", err)
 		}
+		return
+	}
+	if err := s.sendDeadLetter(ctx, ev, out); err != nil {
+		log.Warn("sending to the dead-letter queue", "err", err)
+		_ = d.Retry(s.o.Backoff.Throttle)
 		return
 	}
 	if err := s.sendRecord(ctx, ev, cfg, out); err != nil {
@@ -239,10 +260,6 @@ func (s *Service) sendRecord(ctx context.Context, ev invoke.Event, cfg control.E
 	if dest == "" {
 		return nil
 	}
-	name, qualifier, err := parseFunctionARN(dest)
-	if err != nil {
-		return err
-	}
 	s.mu.Lock()
 	count := s.attempts[ev.ID]
 	s.mu.Unlock()
@@ -265,6 +282,19 @@ func (s *Service) sendRecord(ctx context.Context, ev invoke.Event, cfg control.E
 	if err != nil {
 		return fmt.Errorf("encoding invocation record: %w", err)
 	}
+	if control.IsQueueARN(dest) {
+		if s.o.Queues == nil {
+			return fmt.Errorf("sending invocation record to %s: no queues", dest)
+		}
+		if _, err := s.o.Queues.SendToARN(ctx, dest, queues.Message{Body: string(payload)}); err != nil {
+			return fmt.Errorf("sending invocation record to %s: %w", dest, err)
+		}
+		return nil
+	}
+	name, qualifier, err := parseFunctionARN(dest)
+	if err != nil {
+		return err
+	}
 	// The record's id derives from the event's, so a re-settled event
 	// (after a crash) publishes a duplicate the queue discards.
 	return s.Enqueue(ctx, invoke.Event{
@@ -274,6 +304,47 @@ func (s *Service) sendRecord(ctx context.Context, ev invoke.Event, cfg control.E
 		Payload:    payload,
 		EnqueuedAt: s.o.Now(),
 	})
+}
+
+// sendDeadLetter sends an event that failed for good to its function's
+// dead-letter queue, as Lambda does: the event as the body, and the
+// RequestID, ErrorCode and ErrorMessage message attributes.
+func (s *Service) sendDeadLetter(ctx context.Context, ev invoke.Event, out outcome) error {
+	if out.condition == "Success" || s.o.DeadLetters == nil || s.o.Queues == nil {
+		return nil
+	}
+	target := s.o.DeadLetters.DeadLetterTarget(ctx, ev.Function, ev.Qualifier)
+	if target == "" {
+		return nil
+	}
+	code, msg := "200", "Event age exceeded"
+	if out.invoked {
+		code = fmt.Sprint(out.resp.StatusCode)
+		var fe struct {
+			ErrorMessage string `json:"errorMessage"`
+		}
+		if json.Unmarshal(out.resp.Payload, &fe) == nil && fe.ErrorMessage != "" {
+			msg = fe.ErrorMessage
+		} else {
+			msg = out.resp.FunctionError
+		}
+	}
+	if len(msg) > 1024 {
+		msg = msg[:1024]
+	}
+	body := string(ev.Payload)
+	if body == "" {
+		body = "{}"
+	}
+	m := queues.Message{Body: body, Attributes: map[string]queues.MessageAttribute{
+		"RequestID":    {DataType: "String", StringValue: ev.ID},
+		"ErrorCode":    {DataType: "Number", StringValue: code},
+		"ErrorMessage": {DataType: "String", StringValue: msg},
+	}}
+	if _, err := s.o.Queues.SendToARN(ctx, target, m); err != nil {
+		return fmt.Errorf("sending event %s to %s: %w", ev.ID, target, err)
+	}
+	return nil
 }
 
 func jsonOrString(b []byte) json.RawMessage {

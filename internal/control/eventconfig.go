@@ -122,7 +122,7 @@ var lambdaARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:
 // checkDestination applies AWS's rules to a destination of function's
 // events: a valid ARN, and a function that exists and is another one.
 func (s *Service) checkDestination(ctx context.Context, function, arn string) error {
-	if err := s.validateDestination(arn); err != nil || arn == "" {
+	if err := s.validateDestination(arn); err != nil || arn == "" || IsQueueARN(arn) {
 		return err
 	}
 	r, err := s.parseFunctionRef(arn)
@@ -145,11 +145,11 @@ func (s *Service) validateDestination(arn string) error {
 	if arn == "" {
 		return nil
 	}
-	if lambdaARNPattern.MatchString(arn) {
+	if lambdaARNPattern.MatchString(arn) || IsQueueARN(arn) {
 		return nil
 	}
 	if strings.HasPrefix(arn, "arn:") {
-		return apierror.InvalidParameter("The destination ARN %s is not supported by Gust: only Lambda functions can be destinations.", arn)
+		return apierror.InvalidParameter("The destination ARN %s is not supported by Gust: only Lambda functions and SQS queues can be destinations.", arn)
 	}
 	return validationError(arn, "destinationConfig.onSuccess.destination", "Member must satisfy regular expression pattern: ^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)")
 }
@@ -310,4 +310,14 @@ func (s *Service) ListEventInvokeConfigs(ctx context.Context, ref, marker string
 		}
 	}
 	return out, next, nil
+}
+
+// DeadLetterTarget is the DeadLetterConfig target of the version a
+// qualifier names ("" when it has none).
+func (s *Service) DeadLetterTarget(ctx context.Context, name, qualifier string) string {
+	f, err := s.ResolvePrimary(ctx, name, qualifier)
+	if err != nil {
+		return ""
+	}
+	return f.DeadLetterTarget
 }

@@ -20,6 +20,8 @@ type Function struct {
 	Architectures    []string          `json:"architectures"`
 	Logging          LoggingConfig     `json:"logging"`
 	TracingMode      string            `json:"tracingMode"`
+	// DeadLetterTarget is DeadLetterConfig.TargetArn (an SQS queue).
+	DeadLetterTarget string            `json:"deadLetterTarget,omitempty"`
 	CodeSha256       string            `json:"codeSha256"` // lowercase hex, the code store key
 	CodeSize         int64             `json:"codeSize"`
 	LastModified     time.Time         `json:"lastModified"`

@@ -24,10 +24,17 @@ type CreateFunctionInput struct {
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
 	TracingConfig    *TracingConfig
+	DeadLetterConfig *DeadLetterConfig
 	// CodeSigningConfigArn attaches a code signing configuration.
 	CodeSigningConfigArn string
 	AcceptedPatch
 	Unsupported
+}
+
+// DeadLetterConfig is Lambda's DeadLetterConfig: where asynchronous events
+// that exhaust their retries go.
+type DeadLetterConfig struct {
+	TargetArn string
 }
 
 // FunctionCode is the Code member of CreateFunctionRequest.
@@ -58,9 +65,8 @@ type TracingConfig struct {
 // A request that sets one is refused with a clear message instead of being
 // accepted and silently ignored.
 type Unsupported struct {
-	Layers           json.RawMessage
-	DeadLetterConfig json.RawMessage
-	ImageConfig      json.RawMessage
+	Layers      json.RawMessage
+	ImageConfig json.RawMessage
 }
 
 // UpdateFunctionCodeInput is UpdateFunctionCodeRequest (FunctionName comes
@@ -90,6 +96,7 @@ type ConfigPatch struct {
 	Runtime          *string
 	EphemeralStorage *EphemeralStorage
 	LoggingConfig    *LoggingConfig
+	DeadLetterConfig *DeadLetterConfig
 }
 
 // UpdateFunctionConfigurationInput is UpdateFunctionConfigurationRequest.

@@ -184,7 +184,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	f.apply(ConfigPatch{
 		Role: &in.Role, Handler: &in.Handler, Description: &in.Description, Runtime: &in.Runtime,
 		Timeout: in.Timeout, MemorySize: in.MemorySize, Environment: in.Environment,
-		EphemeralStorage: in.EphemeralStorage, LoggingConfig: &logging,
+		EphemeralStorage: in.EphemeralStorage, LoggingConfig: &logging, DeadLetterConfig: in.DeadLetterConfig,
 	})
 	if err := firstError(
 		s.validateConfig(f, false),
@@ -542,6 +542,9 @@ func (f *Function) apply(p ConfigPatch) {
 	if p.LoggingConfig != nil {
 		f.Logging = withLoggingDefaults(*p.LoggingConfig, f.Name)
 	}
+	if p.DeadLetterConfig != nil {
+		f.DeadLetterTarget = p.DeadLetterConfig.TargetArn
+	}
 }
 
 // validateConfig checks a function's whole configuration; checkRuntime also
@@ -560,6 +563,7 @@ func (s *Service) validateConfig(f Function, checkRuntime bool) error {
 		validateMemory(f.MemorySize),
 		validateEphemeral(f.EphemeralStorage),
 		validateEnvironment(f.Environment),
+		validateDeadLetter(f.DeadLetterTarget),
 		validateLogging(f.Logging),
 		available,
 	)

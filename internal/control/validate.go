@@ -255,8 +255,6 @@ func validateUnsupported(u Unsupported) error {
 	switch {
 	case set(u.Layers):
 		return apierror.InvalidParameter("Layers are not supported by Gust yet.")
-	case set(u.DeadLetterConfig) && string(u.DeadLetterConfig) != `{"TargetArn":""}`:
-		return apierror.InvalidParameter("DeadLetterConfig is not supported by Gust yet; use an on-failure destination.")
 	case set(u.ImageConfig):
 		return apierror.InvalidParameter("ImageConfig is only valid for the Image package type, which Gust does not support yet.")
 	}
@@ -314,4 +312,21 @@ func (s *Service) ResourceARN(ref, qualifier string) string {
 		return s.FunctionARN(r.name) + ":" + qualifier
 	}
 	return s.FunctionARN(r.name)
+}
+
+var sqsARNPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,80}(\.fifo)?$`)
+
+// IsQueueARN reports whether arn names an SQS queue.
+func IsQueueARN(arn string) bool { return sqsARNPattern.MatchString(arn) }
+
+// validateDeadLetter accepts an SQS queue as DeadLetterConfig's target.
+func validateDeadLetter(target string) error {
+	switch {
+	case target == "" || IsQueueARN(target):
+		return nil
+	case strings.HasPrefix(target, "arn:aws:sns:"):
+		return apierror.InvalidParameter("DeadLetterConfig with an SNS topic is not supported by Gust yet; use an SQS queue.")
+	default:
+		return apierror.InvalidParameter("The provided target arn %s is invalid. Supported target types are SQS queues and SNS topics.", target)
+	}
 }

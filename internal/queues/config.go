@@ -257,8 +257,10 @@ func (s *Service) ARN(name string) string {
 	return fmt.Sprintf("arn:aws:sqs:%s:%s:%s", s.region, s.account, name)
 }
 
-// nameOfARN returns the queue name an ARN of this region and account
+// NameOfARN returns the queue name an ARN of this region and account
 // names.
+func (s *Service) NameOfARN(arn string) (string, bool) { return s.nameOfARN(arn) }
+
 func (s *Service) nameOfARN(arn string) (string, bool) {
 	name, ok := strings.CutPrefix(arn, fmt.Sprintf("arn:aws:sqs:%s:%s:", s.region, s.account))
 	if !ok || name == "" {

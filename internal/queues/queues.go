@@ -405,3 +405,34 @@ func newMessageID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// NamedDepth is one queue's counts.
+type NamedDepth struct {
+	Name string
+	Depth
+}
+
+// maxDepthQueues bounds the queues Depths reads (each costs a few
+// JetStream requests).
+const maxDepthQueues = 500
+
+// Depths reads the counts of every queue (up to 500), for metrics.
+func (s *Service) Depths(ctx context.Context) []NamedDepth {
+	names, err := s.List(ctx, "")
+	if err != nil {
+		return nil
+	}
+	var out []NamedDepth
+	for _, n := range names[:min(len(names), maxDepthQueues)] {
+		q, err := s.Get(ctx, n)
+		if err != nil {
+			continue
+		}
+		d, err := s.Depth(ctx, q)
+		if err != nil {
+			continue
+		}
+		out = append(out, NamedDepth{Name: n, Depth: d})
+	}
+	return out
+}

@@ -139,7 +139,8 @@ func (s *Service) fetch(ctx context.Context, oq *openQueue, n int, wait time.Dur
 }
 
 // fetchGroups takes the head of up to n FIFO groups that have no message
-// in flight, oldest groups first.
+// in flight (groups in the order of their keys; messages returned in the
+// order they were sent).
 func (s *Service) fetchGroups(ctx context.Context, oq *openQueue, n int) ([]store.Lease, error) {
 	counts, err := oq.ls.Counts(ctx, "g.*")
 	if err != nil {

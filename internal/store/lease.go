@@ -244,31 +244,35 @@ func (c *LeaseConsumer) AckWait() time.Duration { return c.ackWait }
 // Fetch leases up to n messages. With wait > 0 it waits up to wait for the
 // first one when none is ready, then takes whatever else is ready.
 func (c *LeaseConsumer) Fetch(ctx context.Context, n int, wait time.Duration) ([]Lease, error) {
-	out, err := c.fetch(n, 0)
+	out, err := c.fetch(ctx, n, 0)
 	if err != nil || len(out) > 0 || wait <= 0 {
 		return out, err
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		wait = time.Until(dl)
 	}
-	if wait < time.Millisecond {
+	if wait < 10*time.Millisecond {
 		return nil, nil
 	}
-	out, err = c.fetch(1, wait)
+	out, err = c.fetch(ctx, 1, wait)
 	if err != nil || len(out) == 0 || n == 1 {
 		return out, err
 	}
-	more, err := c.fetch(n-1, 0)
+	more, err := c.fetch(ctx, n-1, 0)
 	return append(out, more...), err
 }
 
-func (c *LeaseConsumer) fetch(n int, wait time.Duration) ([]Lease, error) {
+// fetch pulls up to n messages: those ready now (wait 0), or the first to
+// arrive within wait. Cancelling ctx ends the wait early.
+func (c *LeaseConsumer) fetch(ctx context.Context, n int, wait time.Duration) ([]Lease, error) {
 	var (
 		batch jetstream.MessageBatch
 		err   error
 	)
 	if wait > 0 {
-		batch, err = c.c.Fetch(n, jetstream.FetchMaxWait(wait))
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		defer cancel()
+		batch, err = c.c.Fetch(n, jetstream.FetchContext(wctx))
 	} else {
 		batch, err = c.c.FetchNoWait(n)
 	}
@@ -287,7 +291,7 @@ func (c *LeaseConsumer) fetch(n int, wait time.Duration) ([]Lease, error) {
 			Delivered:     md.NumDelivered,
 		})
 	}
-	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 		return out, fmt.Errorf("fetching from %s: %w", c.ls.name, err)
 	}
 	return out, nil

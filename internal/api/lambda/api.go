@@ -39,7 +39,9 @@ type Options struct {
 	// Authorizer decides what each verified caller may do; nil allows
 	// everything.
 	Authorizer authz.Authorizer
-	Logger     *slog.Logger
+	// Mappings serves event source mappings; optional.
+	Mappings Mappings
+	Logger   *slog.Logger
 }
 
 // API serves the Lambda REST API.
@@ -52,6 +54,7 @@ type API struct {
 	usage    Usage
 	urls     FunctionURLs
 	auth     authz.Authorizer
+	mappings Mappings
 	log      *slog.Logger
 }
 
@@ -63,7 +66,7 @@ func New(o Options) *API {
 	if o.Authorizer == nil {
 		o.Authorizer = authz.Everyone{}
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, log: o.Logger}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, mappings: o.Mappings, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit

@@ -36,6 +36,7 @@ type functionConfiguration struct {
 	SnapStart                  snapStart
 	RuntimeVersionConfig       *runtimeVersionConfig `json:",omitempty"`
 	LoggingConfig              control.LoggingConfig
+	DeadLetterConfig           *control.DeadLetterConfig `json:",omitempty"`
 	// Accepted but not honoured (see control.Accepted): present when set.
 	VpcConfig         *vpcConfigResponse         `json:",omitempty"`
 	KMSKeyArn         string                     `json:",omitempty"`
@@ -101,6 +102,9 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 		if c.Environment.Variables == nil {
 			c.Environment.Variables = map[string]string{}
 		}
+	}
+	if f.DeadLetterTarget != "" {
+		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"sync"
 
@@ -10,6 +11,7 @@ import (
 
 	"gust/internal/envs"
 	"gust/internal/invoke"
+	"gust/internal/queues"
 	"gust/internal/telemetry/logstore"
 )
 
@@ -29,10 +31,16 @@ type LogStats interface {
 	Stats() logstore.Stats
 }
 
+// Queues reports SQS queues' counts; queues.Service implements it.
+type Queues interface {
+	Depths(ctx context.Context) []queues.NamedDepth
+}
+
 // Options wires Metrics.
 type Options struct {
-	Pools Pools    // optional
-	Logs  LogStats // optional
+	Pools  Pools    // optional
+	Logs   LogStats // optional
+	Queues Queues   // optional
 	// MaxFunctions bounds the distinct values of the function label;
 	// default DefaultMaxFunctions.
 	MaxFunctions int
@@ -95,7 +103,7 @@ func New(o Options) *Metrics {
 	}
 	m.reg.MustRegister(m.invocations, m.errors, m.throttles, m.coldStarts, m.duration, m.initDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&scraped{m: m, pools: o.Pools, logs: o.Logs})
+		&scraped{m: m, pools: o.Pools, logs: o.Logs, queues: o.Queues})
 	return m
 }
 

@@ -1,13 +1,19 @@
 package metrics
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // scraped collects the values read at scrape time: environment pools and
 // log line counters.
 type scraped struct {
-	m     *Metrics
-	pools Pools
-	logs  LogStats
+	m      *Metrics
+	pools  Pools
+	logs   LogStats
+	queues Queues
 }
 
 var (
@@ -37,9 +43,39 @@ func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
 	ch <- pooledTakenDesc
 	ch <- logStoredDesc
 	ch <- logDroppedDesc
+	ch <- queueMessagesDesc
+	ch <- queueOldestDesc
+}
+
+var (
+	queueMessagesDesc = prometheus.NewDesc("gust_sqs_messages",
+		"Messages of an SQS queue by state: visible (ApproximateNumberOfMessages), in_flight (received, not deleted) and delayed.",
+		[]string{"queue", "state"}, nil)
+	queueOldestDesc = prometheus.NewDesc("gust_sqs_oldest_message_age_seconds",
+		"Age of the oldest message an SQS queue holds (Lambda's ApproximateAgeOfOldestMessage); 0 when empty.",
+		[]string{"queue"}, nil)
+)
+
+// collectQueues reads every queue's counts, bounded in time.
+func (s *scraped) collectQueues(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, d := range s.queues.Depths(ctx) {
+		ch <- prometheus.MustNewConstMetric(queueMessagesDesc, prometheus.GaugeValue, float64(d.Visible), d.Name, "visible")
+		ch <- prometheus.MustNewConstMetric(queueMessagesDesc, prometheus.GaugeValue, float64(d.InFlight), d.Name, "in_flight")
+		ch <- prometheus.MustNewConstMetric(queueMessagesDesc, prometheus.GaugeValue, float64(d.Delayed), d.Name, "delayed")
+		age := 0.0
+		if !d.Oldest.IsZero() {
+			age = max(time.Since(d.Oldest).Seconds(), 0)
+		}
+		ch <- prometheus.MustNewConstMetric(queueOldestDesc, prometheus.GaugeValue, age, d.Name)
+	}
 }
 
 func (s *scraped) Collect(ch chan<- prometheus.Metric) {
+	if s.queues != nil {
+		s.collectQueues(ch)
+	}
 	if s.pools != nil {
 		type counts struct{ idle, busy int }
 		byLabel := map[string]*counts{}
