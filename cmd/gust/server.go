@@ -292,6 +292,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Pool:      pools,
 	})
 	defer environments.Close()
+	// Environments: a deleted function's idle environments go at once, on
+	// every node (the watch sees other nodes' deletes too).
+	if err := tables["functions"].Watch(ctx, func(name string, deleted bool) {
+		if deleted {
+			environments.Forget(name)
+		}
+	}); err != nil {
+		return err
+	}
 	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	ctl := control.New(control.Options{

@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"gust/internal/apierror"
 	"gust/internal/codezip"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -174,7 +174,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		return Function{}, err
 	}
 	f.LastModified = s.now()
-	f.RevisionID = newRevisionID()
+	f.RevisionID = ids.UUID()
 	rev, err := s.functions.Create(ctx, f.Name, mustJSON(f))
 	if errors.Is(err, store.ErrExists) {
 		return Function{}, apierror.Conflict("Function already exist: %s", f.Name)
@@ -338,7 +338,7 @@ func (s *Service) mutate(ctx context.Context, name, revisionID string, bumpRevis
 		}
 		if bumpRevision {
 			f.LastModified = s.now()
-			f.RevisionID = newRevisionID()
+			f.RevisionID = ids.UUID()
 		}
 		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
 		switch {
@@ -641,14 +641,6 @@ func firstError(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-func newRevisionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func mustJSON(v any) []byte {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gust/internal/apierror"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -85,7 +86,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	v.LastVersion = 0
 	v.Tags = nil
 	v.LastModified = s.now()
-	v.RevisionID = newRevisionID()
+	v.RevisionID = ids.UUID()
 	if description != "" {
 		v.Description = description
 	}

@@ -349,9 +349,11 @@ func (m *Manager) destroyAll(envs []*Environment) {
 	}
 }
 
-// Forget destroys the idle environments of a function, for example after
-// it was updated or deleted. Busy ones finish their invocation first and
-// are then not reused, because their Key no longer matches new requests.
+// Forget destroys the idle environments of a function that was deleted.
+// Busy ones finish their invocation first and are then not reused, because
+// their Key no longer matches new requests. (An update needs no Forget:
+// the old configuration's Key matches nothing new, so its idle
+// environments are reaped like any other.)
 func (m *Manager) Forget(function string) {
 	m.mu.Lock()
 	var doomed []*Environment
@@ -374,15 +376,6 @@ func (m *Manager) markIdle(function string) {
 	if m.busy[function]--; m.busy[function] <= 0 {
 		delete(m.busy, function)
 	}
-}
-
-// Counts reports idle and busy environments.
-func (m *Manager) Counts() (idle, busy int) {
-	for _, p := range m.Pools() {
-		idle += p.Idle
-		busy += p.Busy
-	}
-	return idle, busy
 }
 
 // Pool counts one function's environments on this node. Busy ones are

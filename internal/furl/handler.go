@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"gust/internal/api/sigv4"
+	"gust/internal/ids"
 	"gust/internal/invoke"
 )
 
@@ -81,7 +82,7 @@ func (h *Handler) ServePath(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath string) {
 	ctx := r.Context()
-	reqID := newRequestID()
+	reqID := ids.UUID()
 	w.Header().Set("X-Amzn-RequestId", reqID)
 	cfg, err := h.o.Store.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {

@@ -2,9 +2,7 @@ package invoke
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"gust/internal/apierror"
 	"gust/internal/control"
 	"gust/internal/envs"
+	"gust/internal/ids"
 )
 
 // Request is one Invoke call.
@@ -203,7 +202,7 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 		RequestID:     req.RequestID,
 		Payload:       payload,
 		ClientContext: clientContext,
-		TraceID:       newTraceID(),
+		TraceID:       "Root=" + ids.TraceID(time.Now()) + ";Lineage=0;Sampled=0",
 		InvokedARN:    invokedARN,
 	})
 	if errors.Is(err, envs.ErrNoCapacity) {
@@ -262,9 +261,6 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 	}, nil
 }
 
-// InFlight is how many synchronous invocations run now.
-func (s *Service) InFlight() int { return s.admission.inFlight() }
-
 // enqueue accepts an Event invocation: 202 once it is durably stored.
 func (s *Service) enqueue(ctx context.Context, req Request, target Target, payload []byte) (Response, error) {
 	if s.async == nil {
@@ -295,13 +291,6 @@ func decodeClientContext(b64 string) (string, error) {
 		return "", apierror.InvalidParameter("Client context must be a valid Base64-encoded JSON object.")
 	}
 	return string(raw), nil
-}
-
-// newTraceID makes an X-Ray style trace header for the runtime.
-func newTraceID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("Root=1-%08x-%s;Lineage=0;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:]))
 }
 
 func (s *Service) observe(r Record) {

@@ -1,0 +1,28 @@
+package ids
+
+import (
+	"regexp"
+	"testing"
+	"time"
+)
+
+func TestShapes(t *testing.T) {
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 100 {
+		u := UUID()
+		if !uuid.MatchString(u) {
+			t.Fatalf("UUID %q is not a version 4 UUID", u)
+		}
+		if seen[u] {
+			t.Fatalf("UUID %q repeated", u)
+		}
+		seen[u] = true
+	}
+	if h := Hex(16); !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(h) {
+		t.Errorf("Hex(16) = %q", h)
+	}
+	if id := TraceID(time.Unix(0x5f000000, 0)); !regexp.MustCompile(`^1-5f000000-[0-9a-f]{24}$`).MatchString(id) {
+		t.Errorf("TraceID = %q", id)
+	}
+}
