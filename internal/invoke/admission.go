@@ -49,4 +49,3 @@ func (a *admission) admit(function string, res control.Reservations) (release fu
 		a.unreserved--
 	}, nil
 }
-
