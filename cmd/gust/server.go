@@ -301,7 +301,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}); err != nil {
 		return err
 	}
-	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
+	prom := metrics.New(metrics.Options{Environments: environments, Logs: logWriter, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	ctl := control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],

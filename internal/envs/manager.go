@@ -378,21 +378,23 @@ func (m *Manager) markIdle(function string) {
 	}
 }
 
-// Pool counts one function's environments on this node. Busy ones are
-// starting or running an invocation: the function's concurrency.
-type Pool struct {
+// FunctionEnvironments counts one function's environments on this node.
+// Busy ones are starting or running an invocation: the function's
+// concurrency. (Pools are something else: pre-started runtimes of no
+// function yet, RuntimePool.)
+type FunctionEnvironments struct {
 	Function   string
 	Idle, Busy int
 }
 
-// Pools reports every function's idle and busy environments, sorted by
-// function.
-func (m *Manager) Pools() []Pool {
+// Environments reports every function's idle and busy environments, sorted
+// by function.
+func (m *Manager) Environments() []FunctionEnvironments {
 	m.mu.Lock()
-	byFunction := map[string]*Pool{}
-	pool := func(fn string) *Pool {
+	byFunction := map[string]*FunctionEnvironments{}
+	pool := func(fn string) *FunctionEnvironments {
 		if byFunction[fn] == nil {
-			byFunction[fn] = &Pool{Function: fn}
+			byFunction[fn] = &FunctionEnvironments{Function: fn}
 		}
 		return byFunction[fn]
 	}
@@ -410,11 +412,11 @@ func (m *Manager) Pools() []Pool {
 		pool(fn).Busy += n
 	}
 	m.mu.Unlock()
-	pools := make([]Pool, 0, len(byFunction))
+	pools := make([]FunctionEnvironments, 0, len(byFunction))
 	for _, p := range byFunction {
 		pools = append(pools, *p)
 	}
-	slices.SortFunc(pools, func(a, b Pool) int { return strings.Compare(a.Function, b.Function) })
+	slices.SortFunc(pools, func(a, b FunctionEnvironments) int { return strings.Compare(a.Function, b.Function) })
 	return pools
 }
 

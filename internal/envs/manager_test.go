@@ -134,7 +134,7 @@ func TestMemoryBudgetEvictsIdleThenRefuses(t *testing.T) {
 
 // counts sums idle and busy environments over every function.
 func counts(m *Manager) (idle, busy int) {
-	for _, p := range m.Pools() {
+	for _, p := range m.Environments() {
 		idle += p.Idle
 		busy += p.Busy
 	}

@@ -13,12 +13,13 @@ import (
 	"gust/internal/telemetry/logstore"
 )
 
-// Pools reports environments per function; envs.Manager implements it.
-type Pools interface {
-	Pools() []envs.Pool
+// Environments reports environments per function; envs.Manager implements
+// it.
+type Environments interface {
+	Environments() []envs.FunctionEnvironments
 }
 
-// RuntimePools is an optional capability of Pools: the pools of
+// RuntimePools is an optional capability of Environments: the pools of
 // pre-started runtimes; envs.Manager implements it.
 type RuntimePools interface {
 	RuntimePools() []envs.RuntimePool
@@ -31,8 +32,8 @@ type LogStats interface {
 
 // Options wires Metrics.
 type Options struct {
-	Pools Pools    // optional
-	Logs  LogStats // optional
+	Environments Environments // optional
+	Logs         LogStats     // optional
 	// MaxFunctions bounds the distinct values of the function label;
 	// default DefaultMaxFunctions.
 	MaxFunctions int
@@ -95,7 +96,7 @@ func New(o Options) *Metrics {
 	}
 	m.reg.MustRegister(m.invocations, m.errors, m.throttles, m.coldStarts, m.duration, m.initDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&scraped{m: m, pools: o.Pools, logs: o.Logs})
+		&scraped{m: m, envs: o.Environments, logs: o.Logs})
 	return m
 }
 

@@ -5,9 +5,9 @@ import "github.com/prometheus/client_golang/prometheus"
 // scraped collects the values read at scrape time: environment pools and
 // log line counters.
 type scraped struct {
-	m     *Metrics
-	pools Pools
-	logs  LogStats
+	m    *Metrics
+	envs Environments
+	logs LogStats
 }
 
 var (
@@ -40,12 +40,12 @@ func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (s *scraped) Collect(ch chan<- prometheus.Metric) {
-	if s.pools != nil {
+	if s.envs != nil {
 		type counts struct{ idle, busy int }
 		byLabel := map[string]*counts{}
 		var order []string
 		s.m.mu.Lock()
-		for _, p := range s.pools.Pools() {
+		for _, p := range s.envs.Environments() {
 			l := s.m.label(p.Function)
 			if byLabel[l] == nil {
 				byLabel[l] = &counts{}
@@ -62,7 +62,7 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.busy), l, "busy")
 		}
 	}
-	if rp, ok := s.pools.(RuntimePools); ok {
+	if rp, ok := s.envs.(RuntimePools); ok {
 		for _, p := range rp.RuntimePools() {
 			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Idle), p.Runtime, "idle")
 			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Starting), p.Runtime, "starting")
