@@ -309,7 +309,7 @@ func (s *Service) List(ctx context.Context, marker string, maxItems int) ([]Func
 	out := make([]Function, 0, len(page))
 	for _, n := range page {
 		f, err := s.load(ctx, n)
-		if apierror.As(err).Type == "ResourceNotFoundException" {
+		if errors.Is(err, apierror.ResourceNotFoundException) {
 			continue // deleted between Keys and Get
 		}
 		if err != nil {

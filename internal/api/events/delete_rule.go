@@ -23,7 +23,7 @@ func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, erro
 	}
 	r, err := a.o.Rules.Get(ctx, in.Name)
 	if err != nil {
-		if err := a.ruleError(err, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {
+		if err := a.ruleError(err, in.Name); errors.Is(err, apierror.ResourceNotFoundException) {
 			return &empty{}, nil // deleting a missing rule succeeds on AWS
 		}
 		return nil, err

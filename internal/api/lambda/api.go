@@ -94,7 +94,7 @@ func (a *API) serve(op operation) http.Handler {
 		}
 		if err := op.handle(w, r, body); err != nil {
 			e := apierror.As(err)
-			if e.Type == "ServiceException" {
+			if errors.Is(e, apierror.ServiceException) {
 				a.log.Error("operation failed", "operation", op.name, "err", err)
 			}
 			writeError(w, e)
