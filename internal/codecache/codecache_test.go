@@ -13,28 +13,11 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"gust/internal/codezip"
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
-
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(testContext(t), store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // counting wraps the real store to count fetches and, optionally, hold
 // them until released.
@@ -83,7 +66,7 @@ func testZip(t *testing.T) []byte {
 
 func putCode(t *testing.T, s *store.Store, data []byte) string {
 	t.Helper()
-	sha, err := s.PutCode(testContext(t), data)
+	sha, err := s.PutCode(storetest.Context(t), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,8 +74,8 @@ func putCode(t *testing.T, s *store.Store, data []byte) string {
 }
 
 func TestPath(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t)}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t)}
 	sha := putCode(t, src.Store, testZip(t))
 	dir := filepath.Join(t.TempDir(), "data", "code")
 	c := New(dir, src)
@@ -138,8 +121,8 @@ func TestPath(t *testing.T) {
 }
 
 func TestPathSharesOneExtraction(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t), started: make(chan struct{}, 1), release: make(chan struct{})}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t), started: make(chan struct{}, 1), release: make(chan struct{})}
 	sha := putCode(t, src.Store, testZip(t))
 	c := New(filepath.Join(t.TempDir(), "code"), src)
 
@@ -165,8 +148,8 @@ func TestPathSharesOneExtraction(t *testing.T) {
 }
 
 func TestPathTakesOverWhenLeaderGivesUp(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t), started: make(chan struct{}, 2), release: make(chan struct{})}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t), started: make(chan struct{}, 2), release: make(chan struct{})}
 	sha := putCode(t, src.Store, testZip(t))
 	c := New(filepath.Join(t.TempDir(), "code"), src)
 
@@ -198,8 +181,8 @@ func TestPathTakesOverWhenLeaderGivesUp(t *testing.T) {
 }
 
 func TestPathErrors(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t)
+	ctx := storetest.Context(t)
+	s := storetest.Open(t)
 	dir := filepath.Join(t.TempDir(), "code")
 	c := New(dir, s)
 
@@ -224,8 +207,8 @@ func TestPathErrors(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t)}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t)}
 	sha := putCode(t, src.Store, testZip(t))
 	dir := filepath.Join(t.TempDir(), "code")
 	c := New(dir, src)
@@ -263,8 +246,8 @@ func TestUnprivilegedAccess(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run a command as another uid")
 	}
-	ctx := testContext(t)
-	s := openStore(t)
+	ctx := storetest.Context(t)
+	s := storetest.Open(t)
 	sha := putCode(t, s, testZip(t))
 	base := t.TempDir()
 	// t.TempDir's own directories are 0700; open them to traversal only.

@@ -9,7 +9,7 @@ import (
 
 	"gust/internal/invoke"
 	"gust/internal/rules"
-	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 type clock struct {
@@ -43,11 +43,7 @@ func (r *recorder) take() []invoke.Request {
 func TestEachTickFiresOnceAcrossNodes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	ruleTable, err := st.Table(ctx, "rules")
 	if err != nil {
 		t.Fatal(err)
