@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +37,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/nodemem"
 	"gust/internal/rules"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -54,6 +54,9 @@ func serverCommand() *cobra.Command {
 		Use:   "server",
 		Short: "Run the Gust server (Lambda API, invoke, environments, embedded NATS)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd.Flags(), os.LookupEnv); err != nil {
+				return err
+			}
 			cfg.AccessKeyID = os.Getenv("GUST_ACCESS_KEY_ID")
 			cfg.SecretAccessKey = os.Getenv("GUST_SECRET_ACCESS_KEY")
 			if err := cfg.Validate(); err != nil {
@@ -69,92 +72,43 @@ func serverCommand() *cobra.Command {
 			return runServer(ctx, cfg, log)
 		},
 	}
+	// The one table of the server's settings: each flag, its default, and
+	// the GUST_* variable that sets it when the flag is not given.
 	f := cmd.Flags()
-	f.StringVar(&cfg.Listen, "listen", envOr("GUST_LISTEN", cfg.Listen), "API address (port 0 = random) [GUST_LISTEN]")
-	f.StringVar(&cfg.DataDir, "data-dir", envOr("GUST_DATA_DIR", cfg.DataDir), "data directory [GUST_DATA_DIR]")
-	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
-	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
-	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL), full (gust and the network through NAT; namespace isolation, one such server per host, turns on IPv4 forwarding while it runs) or none [GUST_OUTBOUND]")
-	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
-	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
-	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port> [GUST_PUBLIC_URL]")
-	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
-	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
-	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
-	f.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", envDuration("GUST_ASYNC_RETRY_DELAY", cfg.AsyncRetryDelay), "wait before retrying a failed async event [GUST_ASYNC_RETRY_DELAY]")
-	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
-	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
-	f.StringArrayVar(&cfg.RuntimeInterpreters, "runtime-interpreter", envList("GUST_RUNTIME_INTERPRETERS"), "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable [GUST_RUNTIME_INTERPRETERS, comma-separated]")
-	f.IntVar(&cfg.LogBuffer, "log-buffer", envInt("GUST_LOG_BUFFER", cfg.LogBuffer), "function log lines queued for the log store before lines are dropped [GUST_LOG_BUFFER]")
-	f.IntVar(&cfg.MetricsMaxFunctions, "metrics-max-functions", envInt("GUST_METRICS_MAX_FUNCTIONS", cfg.MetricsMaxFunctions), "functions with their own /metrics label; the rest are \"other\" [GUST_METRICS_MAX_FUNCTIONS]")
-	f.Float64Var(&cfg.PriceGBSecond, "price-gb-second", envFloat("GUST_PRICE_GB_SECOND", cfg.PriceGBSecond), "USD per GB-second in /gust/v1/usage [GUST_PRICE_GB_SECOND]")
-	f.Float64Var(&cfg.PricePerMillionRequests, "price-per-million-requests", envFloat("GUST_PRICE_PER_MILLION_REQUESTS", cfg.PricePerMillionRequests), "USD per million requests in /gust/v1/usage [GUST_PRICE_PER_MILLION_REQUESTS]")
-	f.IntVar(&cfg.PoolMin, "pool-min", envInt("GUST_POOL_MIN", cfg.PoolMin), "pre-started runtimes per Python and Node.js runtime without demand; 0 disables pools [GUST_POOL_MIN]")
-	f.IntVar(&cfg.PoolMax, "pool-max", envInt("GUST_POOL_MAX", cfg.PoolMax), "pre-started runtimes per runtime under demand [GUST_POOL_MAX]")
-	f.DurationVar(&cfg.PoolWindow, "pool-window", envDuration("GUST_POOL_WINDOW", cfg.PoolWindow), "how long a cold start counts as demand for a pool [GUST_POOL_WINDOW]")
-	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
+	for _, s := range []struct {
+		env  string
+		name string
+		def  func(name, usage string)
+		text string
+	}{
+		{"GUST_LISTEN", "listen", func(n, u string) { f.StringVar(&cfg.Listen, n, cfg.Listen, u) }, "API address (port 0 = random)"},
+		{"GUST_DATA_DIR", "data-dir", func(n, u string) { f.StringVar(&cfg.DataDir, n, cfg.DataDir, u) }, "data directory"},
+		{"GUST_NATS_URL", "nats", func(n, u string) { f.StringVar(&cfg.NATSURL, n, "", u) }, "external NATS cluster URLs; empty = embedded"},
+		{"GUST_ISOLATION", "isolation", func(n, u string) { f.StringVar(&cfg.Isolation, n, cfg.Isolation, u) }, "auto, namespace or process"},
+		{"GUST_OUTBOUND", "outbound", func(n, u string) { f.StringVar(&cfg.Outbound, n, cfg.Outbound, u) }, "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL), full (gust and the network through NAT; namespace isolation, one such server per host, turns on IPv4 forwarding while it runs) or none"},
+		{"GUST_EGRESS_CIDR", "egress-cidr", func(n, u string) { f.StringVar(&cfg.EgressCIDR, n, cfg.EgressCIDR, u) }, "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses"},
+		{"GUST_REGION", "region", func(n, u string) { f.StringVar(&cfg.Region, n, cfg.Region, u) }, "region in ARNs"},
+		{"GUST_PUBLIC_URL", "public-url", func(n, u string) { f.StringVar(&cfg.PublicURL, n, "", u) }, "base URL of function URLs, e.g. https://lambda.example.com; empty = http://localhost:<listen port>"},
+		{"GUST_ACCOUNT_ID", "account-id", func(n, u string) { f.StringVar(&cfg.AccountID, n, cfg.AccountID, u) }, "account id in ARNs"},
+		{"GUST_IDLE_TIMEOUT", "idle-timeout", func(n, u string) { f.DurationVar(&cfg.IdleTimeout, n, cfg.IdleTimeout, u) }, "keep-alive of an idle environment"},
+		{"GUST_CONCURRENCY", "concurrency", func(n, u string) { f.IntVar(&cfg.Concurrency, n, cfg.Concurrency, u) }, "account concurrency limit, capped by node memory"},
+		{"GUST_ASYNC_RETRY_DELAY", "async-retry-delay", func(n, u string) { f.DurationVar(&cfg.AsyncRetryDelay, n, cfg.AsyncRetryDelay, u) }, "wait before retrying a failed async event"},
+		{"GUST_ASYNC_THROTTLE_DELAY", "async-throttle-delay", func(n, u string) { f.DurationVar(&cfg.AsyncThrottleDelay, n, cfg.AsyncThrottleDelay, u) }, "first wait after a throttled async event"},
+		{"GUST_ASYNC_ACK_WAIT", "async-ack-wait", func(n, u string) { f.DurationVar(&cfg.AsyncAckWait, n, cfg.AsyncAckWait, u) }, "redelivery timeout of an interrupted async event"},
+		{"GUST_RUNTIME_INTERPRETERS", "runtime-interpreter", func(n, u string) { f.StringArrayVar(&cfg.RuntimeInterpreters, n, nil, u) }, "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable (the variable: comma-separated)"},
+		{"GUST_LOG_BUFFER", "log-buffer", func(n, u string) { f.IntVar(&cfg.LogBuffer, n, cfg.LogBuffer, u) }, "function log lines queued for the log store before lines are dropped"},
+		{"GUST_METRICS_MAX_FUNCTIONS", "metrics-max-functions", func(n, u string) { f.IntVar(&cfg.MetricsMaxFunctions, n, cfg.MetricsMaxFunctions, u) }, "functions with their own /metrics label; the rest are \"other\""},
+		{"GUST_PRICE_GB_SECOND", "price-gb-second", func(n, u string) { f.Float64Var(&cfg.PriceGBSecond, n, cfg.PriceGBSecond, u) }, "USD per GB-second in /gust/v1/usage"},
+		{"GUST_PRICE_PER_MILLION_REQUESTS", "price-per-million-requests", func(n, u string) { f.Float64Var(&cfg.PricePerMillionRequests, n, cfg.PricePerMillionRequests, u) }, "USD per million requests in /gust/v1/usage"},
+		{"GUST_POOL_MIN", "pool-min", func(n, u string) { f.IntVar(&cfg.PoolMin, n, cfg.PoolMin, u) }, "pre-started runtimes per Python and Node.js runtime without demand; 0 disables pools"},
+		{"GUST_POOL_MAX", "pool-max", func(n, u string) { f.IntVar(&cfg.PoolMax, n, cfg.PoolMax, u) }, "pre-started runtimes per runtime under demand"},
+		{"GUST_POOL_WINDOW", "pool-window", func(n, u string) { f.DurationVar(&cfg.PoolWindow, n, cfg.PoolWindow, u) }, "how long a cold start counts as demand for a pool"},
+		{"GUST_LOG_LEVEL", "log-level", func(n, u string) { f.StringVar(&logLevel, n, logLevel, u) }, "debug, info, warn or error"},
+	} {
+		s.def(s.name, s.text)
+		withEnv(f, s.name, s.env)
+	}
 	return cmd
-}
-
-func envOr(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
-}
-
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return n
-	}
-	return def
-}
-
-// nodeMemoryMB is the memory this server may give environments: the host's
-// MemTotal, or its own memory cgroup's limit when that is lower.
-func nodeMemoryMB() int {
-	total := 0
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-				total = kb / 1024
-			}
-		}
-	}
-	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		if b, err := os.ReadFile(f); err == nil {
-			if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && int(n>>20) < total {
-				total = int(n >> 20)
-			}
-		}
-	}
-	return total
-}
-
-// envList splits a comma-separated variable; unset or empty is none.
-func envList(key string) []string {
-	var out []string
-	for _, v := range strings.Split(os.Getenv(key), ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func envFloat(key string, def float64) float64 {
-	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
-		return f
-	}
-	return def
-}
-
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
-		return d
-	}
-	return def
 }
 
 // runServer wires every part, serves until ctx ends, then stops them in
@@ -275,7 +229,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if log.Enabled(ctx, slog.LevelDebug) {
 		sink = teeSink{logWriter, slogSink{log}}
 	}
-	budgetMB := nodeMemoryMB() * 9 / 10
+	budgetMB := nodemem.MB("/") * 9 / 10
 	// The account limit never promises more environments than the node's
 	// memory holds at the smallest MemorySize.
 	concurrency := min(cfg.Concurrency, max(budgetMB/control.MinMemoryMB, control.MinUnreserved))
