@@ -103,6 +103,7 @@ func serverCommand() *cobra.Command {
 		{"GUST_POOL_MIN", "pool-min", func(n, u string) { f.IntVar(&cfg.PoolMin, n, cfg.PoolMin, u) }, "pre-started runtimes per Python and Node.js runtime without demand; 0 disables pools"},
 		{"GUST_POOL_MAX", "pool-max", func(n, u string) { f.IntVar(&cfg.PoolMax, n, cfg.PoolMax, u) }, "pre-started runtimes per runtime under demand"},
 		{"GUST_POOL_WINDOW", "pool-window", func(n, u string) { f.DurationVar(&cfg.PoolWindow, n, cfg.PoolWindow, u) }, "how long a cold start counts as demand for a pool"},
+		{"GUST_SCHEDULE_SPEED", "schedule-speed", func(n, u string) { f.Float64Var(&cfg.ScheduleSpeed, n, cfg.ScheduleSpeed, u) }, "run the scheduler's clock this many times as fast as the wall clock (tests, demonstrations)"},
 		{"GUST_LOG_LEVEL", "log-level", func(n, u string) { f.StringVar(&logLevel, n, logLevel, u) }, "debug, info, warn or error"},
 	} {
 		s.def(s.name, s.text)
@@ -276,7 +277,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening table ruleticks: %w", err)
 	}
 	ruleStore := &rules.Store{Table: tables["rules"]}
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log, Clock: rules.NewScaledClock(cfg.ScheduleSpeed, nil)})
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), fnCreds.Lookup)}
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, AccountID: cfg.AccountID, Logger: log})

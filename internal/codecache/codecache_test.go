@@ -244,7 +244,7 @@ func TestRemove(t *testing.T) {
 // is readable and executable while the cache directory is not listable.
 func TestUnprivilegedAccess(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to run a command as another uid")
+		t.Skip("root-only test: it runs a command as the sandbox's uid")
 	}
 	ctx := storetest.Context(t)
 	s := storetest.Open(t)

@@ -21,13 +21,6 @@ type Invoker interface {
 	Invoke(ctx context.Context, req invoke.Request) (invoke.Response, error)
 }
 
-// Clock tells the time; tests may give their own.
-type Clock interface{ Now() time.Time }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
-
 // Options wire a Scheduler.
 type Options struct {
 	Rules *Store
