@@ -34,4 +34,9 @@ fi
 export CGO_ENABLED=0
 go mod download
 go vet ./...
+# The client commands build for developers' laptops; the server is Linux-only.
+GOOS=darwin go build -o /dev/null ./cmd/gust
+GOOS=darwin go vet ./cmd/gust
+GOOS=windows go build -o /dev/null ./cmd/gust
+GOOS=windows go vet ./cmd/gust
 go test -count=1 -timeout 60m "$@" ./...

@@ -287,8 +287,8 @@ print(json.dumps({
 		user := "arn:aws:iam::000000000000:user/reader"
 		want := map[string]any{
 			"list": []any{"readable"}, "get": "readable", "listRoles": "ok", "whoami": user,
-			"delete": "AccessDeniedException|User: " + user + " is not authorized to perform: lambda:DeleteFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:readable because no identity-based policy allows the lambda:DeleteFunction action",
-			"update": "AccessDeniedException|User: " + user + " is not authorized to perform: lambda:UpdateFunctionConfiguration on resource: arn:aws:lambda:us-east-1:000000000000:function:readable because no identity-based policy allows the lambda:UpdateFunctionConfiguration action",
+			"delete":     "AccessDeniedException|User: " + user + " is not authorized to perform: lambda:DeleteFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:readable because no identity-based policy allows the lambda:DeleteFunction action",
+			"update":     "AccessDeniedException|User: " + user + " is not authorized to perform: lambda:UpdateFunctionConfiguration on resource: arn:aws:lambda:us-east-1:000000000000:function:readable because no identity-based policy allows the lambda:UpdateFunctionConfiguration action",
 			"createRole": "AccessDenied|User: " + user + " is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::000000000000:role/x because no identity-based policy allows the iam:CreateRole action",
 		}
 		for k, v := range want {

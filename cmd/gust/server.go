@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -10,14 +12,9 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"gust/internal/api/apigatewayv2"
 	"gust/internal/api/awsjson"
@@ -50,6 +47,7 @@ import (
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
 	"gust/internal/mappings"
+	"gust/internal/nodemem"
 	"gust/internal/objects"
 	"gust/internal/origin"
 	"gust/internal/queues"
@@ -63,126 +61,6 @@ import (
 	"gust/internal/telemetry/metrics"
 	"gust/internal/topics"
 )
-
-func serverCommand() *cobra.Command {
-	cfg := config.Default()
-	logLevel := "info"
-	cmd := &cobra.Command{
-		Use:   "server",
-		Short: "Run the Gust server (Lambda API, invoke, environments, embedded NATS)",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg.AccessKeyID = os.Getenv("GUST_ACCESS_KEY_ID")
-			cfg.SecretAccessKey = os.Getenv("GUST_SECRET_ACCESS_KEY")
-			if err := cfg.Validate(); err != nil {
-				return err
-			}
-			var level slog.Level
-			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
-				return fmt.Errorf("log-level: %w", err)
-			}
-			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return runServer(ctx, cfg, log)
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&cfg.Listen, "listen", envOr("GUST_LISTEN", cfg.Listen), "API address (port 0 = random) [GUST_LISTEN]")
-	f.StringVar(&cfg.DataDir, "data-dir", envOr("GUST_DATA_DIR", cfg.DataDir), "data directory [GUST_DATA_DIR]")
-	f.StringVar(&cfg.NATSURL, "nats", envOr("GUST_NATS_URL", ""), "external NATS cluster URLs; empty = embedded [GUST_NATS_URL]")
-	f.StringVar(&cfg.Isolation, "isolation", envOr("GUST_ISOLATION", cfg.Isolation), "auto, namespace or process [GUST_ISOLATION]")
-	f.StringVar(&cfg.Outbound, "outbound", envOr("GUST_OUTBOUND", cfg.Outbound), "what functions reach: gust (Gust's API at AWS_ENDPOINT_URL), full (gust and the network through NAT; namespace isolation, one such server per host, turns on IPv4 forwarding while it runs) or none [GUST_OUTBOUND]")
-	f.StringVar(&cfg.EgressCIDR, "egress-cidr", envOr("GUST_EGRESS_CIDR", cfg.EgressCIDR), "with --outbound full: IPv4 range split into one /31 per environment; must hold none of the host's addresses [GUST_EGRESS_CIDR]")
-	f.StringVar(&cfg.Region, "region", envOr("GUST_REGION", cfg.Region), "region in ARNs [GUST_REGION]")
-	f.StringVar(&cfg.PublicURL, "public-url", envOr("GUST_PUBLIC_URL", ""), "base URL of function URLs' host form, e.g. https://lambda.example.com (wildcard DNS); empty = FunctionUrl is the path form on the listen address [GUST_PUBLIC_URL]")
-	f.StringVar(&cfg.ConsoleURL, "console-url", envOr("GUST_CONSOLE_URL", ""), "the one origin the web console is served on, e.g. https://console.example.com; function URLs are never served there; empty = the public URL if set, else http://localhost:<listen port> [GUST_CONSOLE_URL]")
-	f.BoolVar(&cfg.TrustForwardedProto, "trust-forwarded-proto", envBool("GUST_TRUST_FORWARDED_PROTO", cfg.TrustForwardedProto), "behind a TLS proxy that sets X-Forwarded-Proto: make the console's cookie Secure when it says https [GUST_TRUST_FORWARDED_PROTO]")
-	f.BoolVar(&cfg.AnyRole, "any-role", envBool("GUST_ANY_ROLE", cfg.AnyRole), "single-user mode: accept any role ARN for functions; a function whose role does not exist has the account's permissions [GUST_ANY_ROLE]")
-	f.StringVar(&cfg.AccountID, "account-id", envOr("GUST_ACCOUNT_ID", cfg.AccountID), "account id in ARNs [GUST_ACCOUNT_ID]")
-	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", envDuration("GUST_IDLE_TIMEOUT", cfg.IdleTimeout), "keep-alive of an idle environment [GUST_IDLE_TIMEOUT]")
-	f.IntVar(&cfg.Concurrency, "concurrency", envInt("GUST_CONCURRENCY", cfg.Concurrency), "account concurrency limit, capped by node memory [GUST_CONCURRENCY]")
-	f.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", envDuration("GUST_ASYNC_RETRY_DELAY", cfg.AsyncRetryDelay), "wait before retrying a failed async event [GUST_ASYNC_RETRY_DELAY]")
-	f.DurationVar(&cfg.AsyncThrottleDelay, "async-throttle-delay", envDuration("GUST_ASYNC_THROTTLE_DELAY", cfg.AsyncThrottleDelay), "first wait after a throttled async event [GUST_ASYNC_THROTTLE_DELAY]")
-	f.DurationVar(&cfg.AsyncAckWait, "async-ack-wait", envDuration("GUST_ASYNC_ACK_WAIT", cfg.AsyncAckWait), "redelivery timeout of an interrupted async event [GUST_ASYNC_ACK_WAIT]")
-	f.StringArrayVar(&cfg.RuntimeInterpreters, "runtime-interpreter", envList("GUST_RUNTIME_INTERPRETERS"), "RUNTIME=PATH: the interpreter of a Python or Node.js runtime, e.g. python3.12=/usr/local/bin/python3.12; repeatable [GUST_RUNTIME_INTERPRETERS, comma-separated]")
-	f.IntVar(&cfg.LogBuffer, "log-buffer", envInt("GUST_LOG_BUFFER", cfg.LogBuffer), "function log lines queued for the log store before lines are dropped [GUST_LOG_BUFFER]")
-	f.IntVar(&cfg.MetricsMaxFunctions, "metrics-max-functions", envInt("GUST_METRICS_MAX_FUNCTIONS", cfg.MetricsMaxFunctions), "functions with their own /metrics label; the rest are \"other\" [GUST_METRICS_MAX_FUNCTIONS]")
-	f.Float64Var(&cfg.PriceGBSecond, "price-gb-second", envFloat("GUST_PRICE_GB_SECOND", cfg.PriceGBSecond), "USD per GB-second in /gust/v1/usage [GUST_PRICE_GB_SECOND]")
-	f.Float64Var(&cfg.PricePerMillionRequests, "price-per-million-requests", envFloat("GUST_PRICE_PER_MILLION_REQUESTS", cfg.PricePerMillionRequests), "USD per million requests in /gust/v1/usage [GUST_PRICE_PER_MILLION_REQUESTS]")
-	f.IntVar(&cfg.PoolMin, "pool-min", envInt("GUST_POOL_MIN", cfg.PoolMin), "pre-started runtimes per Python and Node.js runtime without demand; 0 disables pools [GUST_POOL_MIN]")
-	f.IntVar(&cfg.PoolMax, "pool-max", envInt("GUST_POOL_MAX", cfg.PoolMax), "pre-started runtimes per runtime under demand [GUST_POOL_MAX]")
-	f.DurationVar(&cfg.PoolWindow, "pool-window", envDuration("GUST_POOL_WINDOW", cfg.PoolWindow), "how long a cold start counts as demand for a pool [GUST_POOL_WINDOW]")
-	f.StringVar(&logLevel, "log-level", envOr("GUST_LOG_LEVEL", logLevel), "debug, info, warn or error [GUST_LOG_LEVEL]")
-	return cmd
-}
-
-func envOr(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
-}
-
-func envBool(key string, def bool) bool {
-	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
-		return b
-	}
-	return def
-}
-
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return n
-	}
-	return def
-}
-
-// nodeMemoryMB is the memory this server may give environments: the host's
-// MemTotal, or its own memory cgroup's limit when that is lower.
-func nodeMemoryMB() int {
-	total := 0
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-				total = kb / 1024
-			}
-		}
-	}
-	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		if b, err := os.ReadFile(f); err == nil {
-			if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && int(n>>20) < total {
-				total = int(n >> 20)
-			}
-		}
-	}
-	return total
-}
-
-// envList splits a comma-separated variable; unset or empty is none.
-func envList(key string) []string {
-	var out []string
-	for _, v := range strings.Split(os.Getenv(key), ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func envFloat(key string, def float64) float64 {
-	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
-		return f
-	}
-	return def
-}
-
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
-		return d
-	}
-	return def
-}
 
 // runServer wires every part, serves until ctx ends, then stops them in
 // reverse order.
@@ -333,7 +211,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if log.Enabled(ctx, slog.LevelDebug) {
 		sink = teeSink{logWriter, slogSink{log}}
 	}
-	budgetMB := nodeMemoryMB() * 9 / 10
+	budgetMB := nodemem.MB("/") * 9 / 10
 	// The account limit never promises more environments than the node's
 	// memory holds at the smallest MemorySize.
 	concurrency := min(cfg.Concurrency, max(budgetMB/control.MinMemoryMB, control.MinUnreserved))
@@ -350,6 +228,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Pool:      pools,
 	})
 	defer environments.Close()
+	// Environments: a deleted function's idle environments go at once, on
+	// every node (the watch sees other nodes' deletes too).
+	if err := tables["functions"].Watch(ctx, func(name string, deleted bool) {
+		if deleted {
+			environments.Forget(name)
+		}
+	}); err != nil {
+		return err
+	}
 	// SQS: queues on JetStream lease streams, configuration in KV; the wire
 	// speaks JSON 1.0 and query/XML.
 	queueTable, err := st.Table(ctx, "queues")
@@ -362,7 +249,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	queueService := queues.New(queues.Options{Store: st, Queues: queueConfigs, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	defer queueService.Close()
-	prom := metrics.New(metrics.Options{Pools: environments, Logs: logWriter, Queues: queueService, MaxFunctions: cfg.MetricsMaxFunctions})
+	prom := metrics.New(metrics.Options{Environments: environments, Logs: logWriter, Queues: queueService, MaxFunctions: cfg.MetricsMaxFunctions})
 
 	var inv *invoke.Service
 	// S3: buckets and objects in JetStream (records in KV, bytes in the
@@ -466,7 +353,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Observer: prom.Messages("events", "bus", "EventBridge events per bus: published, delivered (per target), failed (given up or dead-lettered), retried."),
 	})
 	snsAPI := sns.New(sns.Options{Topics: topicService, Authorizer: authorizer, AccountID: cfg.AccountID})
-	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
+	scheduler := rules.New(rules.Options{Rules: ruleStore, Claims: ruleTicks, Invoker: inv, Router: busService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log, Clock: rules.NewScaledClock(cfg.ScheduleSpeed, nil)})
 	urlStore := &furl.Store{Table: tables["urls"], Salt: cfg.AccountID, Region: cfg.Region, Base: publicBase, PathBase: pathBase}
 	urls := furl.NewHandler(furl.Options{Store: urlStore, Invoker: inv, Verifier: verifier, Policies: ctl, Authorizer: authorizer, AccountID: cfg.AccountID, Console: consoleOrigin, Logger: log})
 	// HTTP APIs: API Gateway v2's management API (signed for "apigateway",

@@ -28,6 +28,26 @@ func (e *Error) WithStatus(status int) *Error {
 
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
+// Is matches a Code of the same exception type, so callers ask
+// errors.Is(err, apierror.ResourceNotFoundException) rather than compare
+// strings.
+func (e *Error) Is(target error) bool {
+	c, ok := target.(Code)
+	return ok && string(c) == e.Type
+}
+
+// Code is an exception type to match with errors.Is; an *Error of that
+// Type matches it. Only the types some caller tells apart are here.
+type Code string
+
+func (c Code) Error() string { return string(c) }
+
+// Exception types callers tell apart.
+const (
+	ResourceNotFoundException Code = "ResourceNotFoundException"
+	ServiceException          Code = "ServiceException"
+)
+
 // Status is the HTTP status AWS sends with this error type.
 func (e *Error) Status() int {
 	if e.HTTPStatus != 0 {

@@ -174,8 +174,7 @@ func (s *Service) attempt(ctx context.Context, d store.Delivery, ev invoke.Event
 	})
 	stop()
 	if err != nil {
-		e := apierror.As(err)
-		if e.Type == "ResourceNotFoundException" {
+		if errors.Is(err, apierror.ResourceNotFoundException) {
 			// The function or qualifier is gone: nothing can ever run it.
 			s.log.Warn("dropping async event: function not found", "function", ev.Function, "err", err)
 			return outcome{condition: "RetriesExhausted"}

@@ -109,7 +109,7 @@ func (s *Service) event(ctx context.Context, e *Entry) (ev Event, bus, code, msg
 	}
 	var compact bytes.Buffer
 	_ = json.Compact(&compact, []byte(e.Detail))
-	ev = Event{Version: "0", ID: ids.New(), DetailType: e.DetailType, Source: e.Source, Account: s.o.AccountID,
+	ev = Event{Version: "0", ID: ids.UUID(), DetailType: e.DetailType, Source: e.Source, Account: s.o.AccountID,
 		Time: at.Format("2006-01-02T15:04:05Z"), Region: s.o.Region, Resources: e.Resources, Detail: compact.Bytes()}
 	if ev.Resources == nil {
 		ev.Resources = []string{}

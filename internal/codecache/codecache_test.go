@@ -19,10 +19,6 @@ import (
 	"gust/internal/store/storetest"
 )
 
-func testContext(t *testing.T) context.Context { return storetest.Context(t) }
-
-func openStore(t *testing.T) *store.Store { return storetest.Open(t) }
-
 // counting wraps the real store to count fetches and, optionally, hold
 // them until released.
 type counting struct {
@@ -70,7 +66,7 @@ func testZip(t *testing.T) []byte {
 
 func putCode(t *testing.T, s *store.Store, data []byte) string {
 	t.Helper()
-	sha, err := s.PutCode(testContext(t), data)
+	sha, err := s.PutCode(storetest.Context(t), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +74,8 @@ func putCode(t *testing.T, s *store.Store, data []byte) string {
 }
 
 func TestPath(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t)}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t)}
 	sha := putCode(t, src.Store, testZip(t))
 	dir := filepath.Join(t.TempDir(), "data", "code")
 	c := New(dir, src)
@@ -125,8 +121,8 @@ func TestPath(t *testing.T) {
 }
 
 func TestPathSharesOneExtraction(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t), started: make(chan struct{}, 1), release: make(chan struct{})}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t), started: make(chan struct{}, 1), release: make(chan struct{})}
 	sha := putCode(t, src.Store, testZip(t))
 	c := New(filepath.Join(t.TempDir(), "code"), src)
 
@@ -152,8 +148,8 @@ func TestPathSharesOneExtraction(t *testing.T) {
 }
 
 func TestPathTakesOverWhenLeaderGivesUp(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t), started: make(chan struct{}, 2), release: make(chan struct{})}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t), started: make(chan struct{}, 2), release: make(chan struct{})}
 	sha := putCode(t, src.Store, testZip(t))
 	c := New(filepath.Join(t.TempDir(), "code"), src)
 
@@ -185,8 +181,8 @@ func TestPathTakesOverWhenLeaderGivesUp(t *testing.T) {
 }
 
 func TestPathErrors(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t)
+	ctx := storetest.Context(t)
+	s := storetest.Open(t)
 	dir := filepath.Join(t.TempDir(), "code")
 	c := New(dir, s)
 
@@ -211,8 +207,8 @@ func TestPathErrors(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
-	ctx := testContext(t)
-	src := &counting{Store: openStore(t)}
+	ctx := storetest.Context(t)
+	src := &counting{Store: storetest.Open(t)}
 	sha := putCode(t, src.Store, testZip(t))
 	dir := filepath.Join(t.TempDir(), "code")
 	c := New(dir, src)
@@ -248,10 +244,10 @@ func TestRemove(t *testing.T) {
 // is readable and executable while the cache directory is not listable.
 func TestUnprivilegedAccess(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to run a command as another uid")
+		t.Skip("root-only test: it runs a command as the sandbox's uid")
 	}
-	ctx := testContext(t)
-	s := openStore(t)
+	ctx := storetest.Context(t)
+	s := storetest.Open(t)
 	sha := putCode(t, s, testZip(t))
 	base := t.TempDir()
 	// t.TempDir's own directories are 0700; open them to traversal only.

@@ -95,16 +95,6 @@ type Info struct {
 	UnzippedBytes int64
 	// Files counts regular files and symlinks (not directories).
 	Files int
-
-	names map[string]bool
-}
-
-// HasFile reports whether the package holds a regular file or symlink at
-// name, a slash-separated path relative to the root ("bootstrap",
-// "src/app.py"). Leading "./" and redundant slashes are ignored.
-func (i Info) HasFile(name string) bool {
-	clean, ok := localName(name)
-	return ok && i.names[clean]
 }
 
 // Inspect validates a package without writing anything: structure, paths,

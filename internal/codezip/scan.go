@@ -41,11 +41,10 @@ type plan struct {
 }
 
 func (p *plan) info(total int64) Info {
-	in := Info{UnzippedBytes: total, names: map[string]bool{}}
+	in := Info{UnzippedBytes: total}
 	for _, e := range p.entries {
 		if e.kind != kindDir {
 			in.Files++
-			in.names[e.name] = true
 		}
 	}
 	return in

@@ -104,6 +104,10 @@ type Config struct {
 	// namespace isolation.
 	PoolMin, PoolMax int
 	PoolWindow       time.Duration
+	// ScheduleSpeed makes the scheduler's clock run that many times as
+	// fast as the wall clock (default 1), so that tests and demonstrations
+	// see minute schedules fire within seconds. Nothing else is sped up.
+	ScheduleSpeed float64
 }
 
 // Default returns the documented defaults.
@@ -131,6 +135,8 @@ func Default() Config {
 		PoolMin:    1,
 		PoolMax:    8,
 		PoolWindow: 30 * time.Second,
+
+		ScheduleSpeed: 1,
 	}
 }
 
@@ -201,6 +207,9 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsMaxFunctions <= 0 {
 		errs = append(errs, errors.New("metrics max functions must be positive"))
+	}
+	if c.ScheduleSpeed < 1 || c.ScheduleSpeed > 3600 {
+		errs = append(errs, fmt.Errorf("schedule speed %v: must be from 1 to 3600", c.ScheduleSpeed))
 	}
 	if c.PoolMin < 0 || c.PoolMax < c.PoolMin || c.PoolWindow <= 0 {
 		errs = append(errs, errors.New("pools: want 0 <= pool-min <= pool-max and a positive pool-window"))

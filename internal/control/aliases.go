@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gust/internal/apierror"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -87,7 +88,7 @@ func (s *Service) CreateAlias(ctx context.Context, in AliasInput) (Alias, error)
 	if err := s.validateAlias(ctx, a); err != nil {
 		return Alias{}, err
 	}
-	a.RevisionID = newRevisionID()
+	a.RevisionID = ids.UUID()
 	a.LastModified = s.now()
 	rev, err := s.aliases.Create(ctx, aliasKey(r.name, a.Name), mustJSON(a))
 	if errors.Is(err, store.ErrExists) {
@@ -199,7 +200,7 @@ func (s *Service) UpdateAlias(ctx context.Context, in AliasInput) (Alias, error)
 		if err := s.validateAlias(ctx, a); err != nil {
 			return Alias{}, err
 		}
-		a.RevisionID = newRevisionID()
+		a.RevisionID = ids.UUID()
 		a.LastModified = s.now()
 		rev, err := s.aliases.Update(ctx, aliasKey(r.name, a.Name), mustJSON(a), a.storeRevision)
 		if errors.Is(err, store.ErrConflict) {

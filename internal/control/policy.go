@@ -1,6 +1,8 @@
 package control
 
 import (
+	"gust/internal/ids"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -202,7 +204,7 @@ func (s *Service) changePolicy(ctx context.Context, key, revisionID string, chan
 		if err := change(&p); err != nil {
 			return err
 		}
-		p.RevisionID = newRevisionID()
+		p.RevisionID = ids.UUID()
 		switch {
 		case len(p.Statements) == 0:
 			err = s.policies.Delete(ctx, key, rev)

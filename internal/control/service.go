@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"gust/internal/apierror"
 	"gust/internal/codezip"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -214,7 +214,7 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		return Function{}, err
 	}
 	f.LastModified = s.now()
-	f.RevisionID = newRevisionID()
+	f.RevisionID = ids.UUID()
 	f.ConfigID = f.RevisionID
 	f.Status = creating()
 	f.EnvironmentSet = in.Environment != nil
@@ -338,7 +338,7 @@ func (s *Service) load(ctx context.Context, name string) (Function, error) {
 		// The work the write started is done: the record becomes Active
 		// and Successful under a new RevisionId, as on AWS.
 		f.Status = settled()
-		f.RevisionID = newRevisionID()
+		f.RevisionID = ids.UUID()
 		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
 		switch {
 		case err == nil:
@@ -385,7 +385,7 @@ func (s *Service) List(ctx context.Context, marker string, maxItems int) ([]Func
 	out := make([]Function, 0, len(page))
 	for _, n := range page {
 		f, err := s.load(ctx, n)
-		if apierror.As(err).Type == "ResourceNotFoundException" {
+		if errors.Is(err, apierror.ResourceNotFoundException) {
 			continue // deleted between Keys and Get
 		}
 		if err != nil {
@@ -414,7 +414,7 @@ func (s *Service) mutate(ctx context.Context, name, revisionID string, bumpRevis
 		}
 		if bumpRevision {
 			f.LastModified = s.now()
-			f.RevisionID = newRevisionID()
+			f.RevisionID = ids.UUID()
 			f.ConfigID = f.RevisionID
 		}
 		rev, err := s.functions.Update(ctx, name, mustJSON(f), f.storeRevision)
@@ -765,14 +765,6 @@ func firstError(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-func newRevisionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func mustJSON(v any) []byte {

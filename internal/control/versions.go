@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gust/internal/apierror"
+	"gust/internal/ids"
 	"gust/internal/store"
 )
 
@@ -74,7 +75,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	latest, err = s.mutate(ctx, name, revisionID, false, func(f *Function) error {
 		f.LastVersion++
 		number = f.LastVersion
-		f.RevisionID = newRevisionID() // publishing changes $LATEST's RevisionId on AWS
+		f.RevisionID = ids.UUID() // publishing changes $LATEST's RevisionId on AWS
 		return nil
 	})
 	if err != nil {
@@ -86,7 +87,7 @@ func (s *Service) publish(ctx context.Context, name, codeSha256, revisionID, des
 	v.LastVersion = 0
 	v.Tags = nil
 	v.LastModified = s.now()
-	v.RevisionID = newRevisionID()
+	v.RevisionID = ids.UUID()
 	v.Status = settled()
 	if description != "" {
 		v.Description = description

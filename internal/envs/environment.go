@@ -2,8 +2,6 @@ package envs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"gust/internal/ids"
 	"gust/internal/runtimeapi"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -70,19 +69,13 @@ func (e *Environment) State() State {
 	return e.state
 }
 
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // start creates the sandbox, starts the bootstrap and waits until the
 // runtime asks for its first event. A failure is returned as a
 // *FunctionError when it is the function's fault (Lambda reports those to
 // the caller) and as a plain error otherwise.
 func start(ctx context.Context, sb sandboxes, cfg Config, launch runtimes.Launch, sink LogSink, log *slog.Logger, requestID string) (*Environment, error) {
 	var err error
-	id := newID()
+	id := ids.Hex(16)
 	e := &Environment{
 		cfg:       cfg,
 		id:        id,

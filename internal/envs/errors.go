@@ -20,22 +20,35 @@ type FunctionError struct {
 
 func (e *FunctionError) Error() string { return e.Type + ": " + string(e.Body) }
 
+// Is matches a PlatformError of the same type, so callers ask
+// errors.Is(err, envs.ErrTimedOut).
+func (e *FunctionError) Is(target error) bool {
+	p, ok := target.(PlatformError)
+	return ok && string(p) == e.Type
+}
+
+// PlatformError is one of Lambda's own error types, as opposed to those a
+// runtime reports. A *FunctionError of that Type matches it.
+type PlatformError string
+
+func (p PlatformError) Error() string { return string(p) }
+
 // Lambda's platform error types.
 const (
-	ErrTimedOut          = "Sandbox.Timedout"
-	ErrExit              = "Runtime.ExitError"
-	ErrOutOfMemory       = "Runtime.OutOfMemory"
-	ErrInvalidEntrypoint = "Runtime.InvalidEntrypoint"
-	ErrInitTimeout       = "Runtime.InitTimeout"
-	ErrUnknown           = "Runtime.Unknown"
+	ErrTimedOut          PlatformError = "Sandbox.Timedout"
+	ErrExit              PlatformError = "Runtime.ExitError"
+	ErrOutOfMemory       PlatformError = "Runtime.OutOfMemory"
+	ErrInvalidEntrypoint PlatformError = "Runtime.InvalidEntrypoint"
+	ErrInitTimeout       PlatformError = "Runtime.InitTimeout"
+	ErrUnknown           PlatformError = "Runtime.Unknown"
 )
 
 // platformError builds a platform error with Lambda's message shape:
 // "RequestId: <id> Error: <detail>".
-func platformError(typ, requestID, format string, args ...any) *FunctionError {
+func platformError(typ PlatformError, requestID, format string, args ...any) *FunctionError {
 	body, _ := json.Marshal(struct {
 		ErrorType    string `json:"errorType"`
 		ErrorMessage string `json:"errorMessage"`
-	}{typ, fmt.Sprintf("RequestId: %s Error: ", requestID) + fmt.Sprintf(format, args...)})
-	return &FunctionError{Type: typ, Body: body}
+	}{string(typ), fmt.Sprintf("RequestId: %s Error: ", requestID) + fmt.Sprintf(format, args...)})
+	return &FunctionError{Type: string(typ), Body: body}
 }

@@ -350,9 +350,11 @@ func (m *Manager) destroyAll(envs []*Environment) {
 	}
 }
 
-// Forget destroys the idle environments of a function, for example after
-// it was updated or deleted. Busy ones finish their invocation first and
-// are then not reused, because their Key no longer matches new requests.
+// Forget destroys the idle environments of a function that was deleted.
+// Busy ones finish their invocation first and are then not reused, because
+// their Key no longer matches new requests. (An update needs no Forget:
+// the old configuration's Key matches nothing new, so its idle
+// environments are reaped like any other.)
 func (m *Manager) Forget(function string) {
 	m.mu.Lock()
 	var doomed []*Environment
@@ -377,30 +379,23 @@ func (m *Manager) markIdle(function string) {
 	}
 }
 
-// Counts reports idle and busy environments.
-func (m *Manager) Counts() (idle, busy int) {
-	for _, p := range m.Pools() {
-		idle += p.Idle
-		busy += p.Busy
-	}
-	return idle, busy
-}
-
-// Pool counts one function's environments on this node. Busy ones are
-// starting or running an invocation: the function's concurrency.
-type Pool struct {
+// FunctionEnvironments counts one function's environments on this node.
+// Busy ones are starting or running an invocation: the function's
+// concurrency. (Pools are something else: pre-started runtimes of no
+// function yet, RuntimePool.)
+type FunctionEnvironments struct {
 	Function   string
 	Idle, Busy int
 }
 
-// Pools reports every function's idle and busy environments, sorted by
-// function.
-func (m *Manager) Pools() []Pool {
+// Environments reports every function's idle and busy environments, sorted
+// by function.
+func (m *Manager) Environments() []FunctionEnvironments {
 	m.mu.Lock()
-	byFunction := map[string]*Pool{}
-	pool := func(fn string) *Pool {
+	byFunction := map[string]*FunctionEnvironments{}
+	pool := func(fn string) *FunctionEnvironments {
 		if byFunction[fn] == nil {
-			byFunction[fn] = &Pool{Function: fn}
+			byFunction[fn] = &FunctionEnvironments{Function: fn}
 		}
 		return byFunction[fn]
 	}
@@ -418,11 +413,11 @@ func (m *Manager) Pools() []Pool {
 		pool(fn).Busy += n
 	}
 	m.mu.Unlock()
-	pools := make([]Pool, 0, len(byFunction))
+	pools := make([]FunctionEnvironments, 0, len(byFunction))
 	for _, p := range byFunction {
 		pools = append(pools, *p)
 	}
-	slices.SortFunc(pools, func(a, b Pool) int { return strings.Compare(a.Function, b.Function) })
+	slices.SortFunc(pools, func(a, b FunctionEnvironments) int { return strings.Compare(a.Function, b.Function) })
 	return pools
 }
 

@@ -2,6 +2,7 @@ package envs
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -115,7 +116,7 @@ func (e *Environment) logEnd(requestID string, res *Result) {
 			report += fmt.Sprintf("Init Duration: %.2f ms\t", ms(res.InitDuration))
 		}
 		if res.Err != nil && !res.Reusable {
-			report += "Status: " + statusWord(res.Err.Type)
+			report += "Status: " + statusWord(res.Err)
 		}
 		e.logs.platform("END RequestId: " + requestID)
 		e.logs.platform(report)
@@ -123,7 +124,7 @@ func (e *Environment) logEnd(requestID string, res *Result) {
 	}
 	status, level := "success", systemInfo
 	switch {
-	case res.Err != nil && res.Err.Type == ErrTimedOut:
+	case res.Err != nil && errors.Is(res.Err, ErrTimedOut):
 		status, level = "timeout", systemWarn
 	case res.Err != nil:
 		status, level = "error", systemWarn
@@ -143,11 +144,9 @@ func (e *Environment) logEnd(requestID string, res *Result) {
 	e.emitEvent(level, "platform.report", report)
 }
 
-func statusWord(errType string) string {
-	switch errType {
-	case ErrTimedOut:
+func statusWord(err *FunctionError) string {
+	if errors.Is(err, ErrTimedOut) {
 		return "timeout"
-	default:
-		return "error\tError Type: " + errType
 	}
+	return "error\tError Type: " + err.Type
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"gust/internal/ids"
 	"gust/internal/runtimeapi"
 	"gust/internal/runtimes"
 	"gust/internal/sandbox"
@@ -25,7 +26,7 @@ const pooledEnv = "_GUST_POOLED=1"
 // runtime waits. Without prestart (the provided runtimes, whose bootstrap
 // is the function's) the sandbox waits to exec the bootstrap.
 func startPooled(ctx context.Context, sb sandboxes, rt string, launch runtimes.Launch, prestart bool, dir string, log *slog.Logger) (*Environment, error) {
-	id := newID()
+	id := ids.Hex(16)
 	taskDir := filepath.Join(dir, id[:12])
 	if err := os.MkdirAll(taskDir, 0o755); err != nil {
 		return nil, fmt.Errorf("making pooled sandbox directory: %w", err)

@@ -1,6 +1,10 @@
 package envs
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 func TestEveryStateEventPair(t *testing.T) {
 	allowed := map[[2]int]State{
@@ -29,5 +33,19 @@ func TestEveryStateEventPair(t *testing.T) {
 				t.Errorf("%s + %s refused but changed state to %s", s, ev, got)
 			}
 		}
+	}
+}
+
+func TestPlatformErrorsMatchByType(t *testing.T) {
+	err := error(platformError(ErrTimedOut, "req", "Task timed out after %.2f seconds", 1.0))
+	if !errors.Is(err, ErrTimedOut) || errors.Is(err, ErrExit) {
+		t.Errorf("%v: errors.Is does not match its own type only", err)
+	}
+	var fe *FunctionError
+	if !errors.As(err, &fe) || fe.Type != "Sandbox.Timedout" || !strings.Contains(string(fe.Body), `"errorMessage":"RequestId: req Error: Task timed out after 1.00 seconds"`) {
+		t.Errorf("platform error %+v", fe)
+	}
+	if errors.Is(&FunctionError{Type: "ZeroDivisionError"}, ErrUnknown) {
+		t.Error("a runtime's error matches a platform error")
 	}
 }

@@ -1,7 +1,6 @@
 package furl
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"gust/internal/api/sigv4"
+	"gust/internal/ids"
 )
 
 // event is Lambda's payload format 2.0 for function URLs.
@@ -163,9 +163,7 @@ func Headers(r *http.Request, sourceIP string, now time.Time) (headers map[strin
 		}
 	}
 	if _, ok := headers["x-amzn-trace-id"]; !ok {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		headers["x-amzn-trace-id"] = fmt.Sprintf("Root=1-%08x-%x", now.Unix(), b)
+		headers["x-amzn-trace-id"] = "Root=" + ids.TraceID(now)
 	}
 	return headers, cookies
 }
@@ -188,10 +186,4 @@ func IsText(contentType string) bool {
 		return true
 	}
 	return false
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

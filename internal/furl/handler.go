@@ -12,6 +12,7 @@ import (
 
 	"gust/internal/api/sigv4"
 	"gust/internal/authz"
+	"gust/internal/ids"
 	"gust/internal/invoke"
 	"gust/internal/origin"
 )
@@ -108,7 +109,7 @@ func (h *Handler) ServePath(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, id, rawPath string) {
 	ctx := r.Context()
-	reqID := newRequestID()
+	reqID := ids.UUID()
 	w.Header().Set("X-Amzn-RequestId", reqID)
 	cfg, err := h.o.Store.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {

@@ -49,14 +49,3 @@ func (a *admission) admit(function string, res control.Reservations) (release fu
 		a.unreserved--
 	}, nil
 }
-
-// inFlight reports how many invocations run now.
-func (a *admission) inFlight() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	n := a.unreserved
-	for _, v := range a.perFunction {
-		n += v
-	}
-	return n
-}

@@ -2,9 +2,7 @@ package invoke
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,7 +148,7 @@ const (
 // it (DryRun).
 func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 	if req.RequestID == "" {
-		req.RequestID = ids.New()
+		req.RequestID = ids.UUID()
 	}
 	switch req.InvocationType {
 	case "", "RequestResponse", "DryRun", "Event":
@@ -208,7 +206,7 @@ func (s *Service) Invoke(ctx context.Context, req Request) (Response, error) {
 		RequestID:     req.RequestID,
 		Payload:       payload,
 		ClientContext: clientContext,
-		TraceID:       newTraceID(),
+		TraceID:       "Root=" + ids.TraceID(time.Now()) + ";Lineage=0;Sampled=0",
 		InvokedARN:    invokedARN,
 	})
 	if errors.Is(err, envs.ErrNoCapacity) {
@@ -271,9 +269,6 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 	}, nil
 }
 
-// InFlight is how many synchronous invocations run now.
-func (s *Service) InFlight() int { return s.admission.inFlight() }
-
 // enqueue accepts an Event invocation: 202 once it is durably stored.
 func (s *Service) enqueue(ctx context.Context, req Request, target Target, payload []byte) (Response, error) {
 	if s.async == nil {
@@ -304,13 +299,6 @@ func decodeClientContext(b64 string) (string, error) {
 		return "", apierror.InvalidParameter("Client context must be a valid Base64-encoded JSON object.")
 	}
 	return string(raw), nil
-}
-
-// newTraceID makes an X-Ray style trace header for the runtime.
-func newTraceID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("Root=1-%08x-%s;Lineage=0;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:]))
 }
 
 func (s *Service) observe(r Record) {

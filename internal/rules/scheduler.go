@@ -2,7 +2,6 @@ package rules
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"gust/internal/ids"
 	"gust/internal/invoke"
 	"gust/internal/schedule"
 	"gust/internal/store"
@@ -26,13 +26,6 @@ type Invoker interface {
 type Router interface {
 	Route(ctx context.Context, r Rule, event []byte, eventID string) error
 }
-
-// Clock tells the time; tests may give their own.
-type Clock interface{ Now() time.Time }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
 
 // Options wire a Scheduler.
 type Options struct {
@@ -195,7 +188,7 @@ func (s *Scheduler) RuleARN(name string) string {
 }
 
 func (s *Scheduler) fire(ctx context.Context, r Rule, tick time.Time) error {
-	id := newID()
+	id := ids.UUID()
 	event, err := json.Marshal(map[string]any{
 		"version":     "0",
 		"id":          id,
@@ -218,7 +211,7 @@ func (s *Scheduler) fire(ctx context.Context, r Rule, tick time.Time) error {
 	for _, t := range r.Targets {
 		payload, err := TargetInput(t, event)
 		if err == nil {
-			_, err = s.o.Invoker.Invoke(ctx, invoke.Request{RequestID: newID(), FunctionName: t.Arn, InvocationType: "Event", Payload: payload})
+			_, err = s.o.Invoker.Invoke(ctx, invoke.Request{RequestID: ids.UUID(), FunctionName: t.Arn, InvocationType: "Event", Payload: payload})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("invoking target %s: %w", t.ID, err))
@@ -253,10 +246,4 @@ func TargetInput(t Target, event []byte) ([]byte, error) {
 		return b, nil
 	}
 	return event, nil
-}
-
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

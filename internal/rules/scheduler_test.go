@@ -9,7 +9,7 @@ import (
 
 	"gust/internal/invoke"
 	"gust/internal/rules"
-	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 type clock struct {
@@ -43,11 +43,7 @@ func (r *recorder) take() []invoke.Request {
 func TestEachTickFiresOnceAcrossNodes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	ruleTable, err := st.Table(ctx, "rules")
 	if err != nil {
 		t.Fatal(err)
@@ -117,5 +113,48 @@ func TestEachTickFiresOnceAcrossNodes(t *testing.T) {
 		if r.FunctionName == "fn-a" && !json.Valid(r.Payload) {
 			t.Errorf("payload %s", r.Payload)
 		}
+	}
+}
+
+func TestScaledClock(t *testing.T) {
+	wall := &clock{now: time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)}
+	c := rules.NewScaledClock(60, wall.Now)
+	if got := c.Now(); !got.Equal(wall.now) {
+		t.Errorf("at start: %v, want %v", got, wall.now)
+	}
+	wall.set(wall.now.Add(1500 * time.Millisecond))
+	if got, want := c.Now(), time.Date(2026, 1, 1, 10, 1, 30, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("1.5 s later at 60x: %v, want %v", got, want)
+	}
+	if one := rules.NewScaledClock(0, wall.Now); !one.Now().Equal(wall.Now()) {
+		t.Error("a speed below 1 is not the wall clock")
+	}
+}
+
+// A scheduler on a scaled clock fires a rate(1 minute) rule about once per
+// wall-clock second at 60x.
+func TestSchedulerOnAScaledClock(t *testing.T) {
+	ctx := storetest.Context(t)
+	st := storetest.Open(t)
+	rs := &rules.Store{Table: storetest.Table(t, st, "rules")}
+	wall := &clock{now: time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)}
+	r := rules.Rule{Name: "r", ScheduleExpression: "rate(1 minute)", State: rules.Enabled, Created: wall.now, Since: wall.now,
+		Targets: []rules.Target{{ID: "a", Arn: "fn"}}}
+	if _, err := rs.Mutate(ctx, rules.DefaultBus, r.Name, true, func(x *rules.Rule, _ bool) error { *x = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	s := rules.New(rules.Options{Rules: rs, Claims: storetest.Table(t, st, "ruleticks"), Invoker: rec, Region: "us-east-1", AccountID: "000000000000",
+		Clock: rules.NewScaledClock(60, wall.Now)})
+	fired := 0
+	for range 5 {
+		wall.set(wall.now.Add(time.Second))
+		if err := s.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		fired += len(rec.take())
+	}
+	if fired != 5 {
+		t.Errorf("fired %d times in 5 scaled minutes, want 5", fired)
 	}
 }

@@ -8,8 +8,17 @@ import (
 	"testing"
 )
 
+// tempRoot is a temporary directory the test's cleanup can remove though
+// the bootstraps' directories in it are read-only (root ignores the mode;
+// other users do not).
+func tempRoot(t *testing.T) string {
+	dir := t.TempDir()
+	t.Cleanup(func() { _ = removeReadOnly(dir) }) // runs before TempDir's own cleanup
+	return dir
+}
+
 func TestWriteBootstraps(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "runtimes")
+	root := filepath.Join(tempRoot(t), "runtimes")
 	stale := filepath.Join(root, "0123456789abcdef", "python")
 	if err := os.MkdirAll(stale, 0o755); err != nil {
 		t.Fatal(err)
@@ -55,6 +64,9 @@ func TestWriteBootstraps(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(py), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chmod(py, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(py, []byte("tampered"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +78,7 @@ func TestWriteBootstraps(t *testing.T) {
 // The bootstraps must at least parse on the oldest interpreters of the
 // catalogue; the end-to-end tests run them.
 func TestBootstrapsParse(t *testing.T) {
-	dir, err := WriteBootstraps(t.TempDir())
+	dir, err := WriteBootstraps(tempRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}

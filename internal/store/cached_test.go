@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 func TestCachedTableFollowsOtherWriters(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
-	direct := openTable(t, s, "cached")
-	cached, err := openTable(t, s, "cached").Cached(ctx)
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	direct := storetest.Table(t, s, "cached")
+	cached, err := storetest.Table(t, s, "cached").Cached(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,10 +56,10 @@ func TestCachedTableFollowsOtherWriters(t *testing.T) {
 }
 
 func TestCachedTableRemembersAbsentKeys(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
-	direct := openTable(t, s, "absent")
-	cached, err := openTable(t, s, "absent").Cached(ctx)
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	direct := storetest.Table(t, s, "absent")
+	cached, err := storetest.Table(t, s, "absent").Cached(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

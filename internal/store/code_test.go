@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 func TestCode(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
 
 	code := randomBytes(t, 1<<20+123) // several chunks, uneven tail
 	sum := sha256.Sum256(code)
@@ -96,8 +97,8 @@ func TestCodeMaxSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 MB round trip")
 	}
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
 	code := randomBytes(t, 50<<20)
 	key, err := s.PutCode(ctx, code)
 	if err != nil {

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 func TestLeaseStreamLeases(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	ctx := testContext(t)
+	s := storetest.Open(t)
+	ctx := storetest.Context(t)
 	ls, err := s.LeaseStream(ctx, "q1", store.LeaseStreamOptions{MaxAge: time.Hour, Duplicates: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -67,8 +68,8 @@ func TestLeaseStreamLeases(t *testing.T) {
 }
 
 func TestLeaseStreamSchedules(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	ctx := testContext(t)
+	s := storetest.Open(t)
+	ctx := storetest.Context(t)
 	ls, err := s.LeaseStream(ctx, "q3", store.LeaseStreamOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"errors"
 	"log/slog"
@@ -14,47 +13,17 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// openStore opens an embedded store in dir and closes it when the test ends.
-func openStore(t *testing.T, dir string) *store.Store {
-	t.Helper()
-	s, err := store.Open(testContext(t), store.Options{DataDir: dir})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
-}
-
-func openTable(t *testing.T, s *store.Store, name string) *store.Table {
-	t.Helper()
-	tb, err := s.Table(testContext(t), name)
-	if err != nil {
-		t.Fatalf("Table(%q): %v", name, err)
-	}
-	return tb
-}
-
 func TestOpenNeedsDataDir(t *testing.T) {
-	if _, err := store.Open(testContext(t), store.Options{}); err == nil {
+	if _, err := store.Open(storetest.Context(t), store.Options{}); err == nil {
 		t.Fatal("Open without DataDir or NATSURL succeeded")
 	}
 }
 
 func TestCloseIsIdempotent(t *testing.T) {
-	s, err := store.Open(testContext(t), store.Options{DataDir: t.TempDir()})
+	s, err := store.Open(storetest.Context(t), store.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +39,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 }
 
 func TestDataSurvivesReopen(t *testing.T) {
-	ctx := testContext(t)
+	ctx := storetest.Context(t)
 	dir := t.TempDir()
 
 	s, err := store.Open(ctx, store.Options{DataDir: dir})
@@ -94,8 +63,8 @@ func TestDataSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2 := openStore(t, dir)
-	tb2 := openTable(t, s2, "functions")
+	s2 := storetest.OpenDir(t, dir)
+	tb2 := storetest.Table(t, s2, "functions")
 	got, err := tb2.Get(ctx, "my-func")
 	if err != nil {
 		t.Fatalf("Get after reopen: %v", err)
@@ -139,7 +108,7 @@ func TestExternalCluster(t *testing.T) {
 		t.Fatal("nats-server not ready")
 	}
 
-	ctx := testContext(t)
+	ctx := storetest.Context(t)
 	// One server cannot hold 3 replicas.
 	s, err := store.Open(ctx, store.Options{NATSURL: srv.ClientURL(), Replicas: 1})
 	if err != nil {
@@ -147,7 +116,7 @@ func TestExternalCluster(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 
-	tb := openTable(t, s, "functions")
+	tb := storetest.Table(t, s, "functions")
 	rev, err := tb.Create(ctx, "f", []byte("a"))
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +160,7 @@ func TestExternalCluster(t *testing.T) {
 
 func TestExternalUnreachable(t *testing.T) {
 	// Port 1 on loopback refuses connections.
-	if _, err := store.Open(testContext(t), store.Options{NATSURL: "nats://127.0.0.1:1"}); err == nil {
+	if _, err := store.Open(storetest.Context(t), store.Options{NATSURL: "nats://127.0.0.1:1"}); err == nil {
 		t.Fatal("Open against an unreachable server succeeded")
 	}
 }
@@ -226,7 +195,7 @@ func (b *syncBuffer) String() string {
 func TestEmbeddedLogsViaSlog(t *testing.T) {
 	var out syncBuffer
 	logger := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := store.Open(testContext(t), store.Options{DataDir: t.TempDir(), Logger: logger})
+	s, err := store.Open(storetest.Context(t), store.Options{DataDir: t.TempDir(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

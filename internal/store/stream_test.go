@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 func openStream(t *testing.T, s *store.Store, name string, o store.StreamOptions) *store.Stream {
 	t.Helper()
-	st, err := s.Stream(testContext(t), name, o)
+	st, err := s.Stream(storetest.Context(t), name, o)
 	if err != nil {
 		t.Fatalf("Stream(%q): %v", name, err)
 	}
@@ -24,7 +25,7 @@ func appendN(t *testing.T, st *store.Stream, key string, n int) {
 	for i := range msgs {
 		msgs[i] = store.Message{Key: key, Data: fmt.Appendf(nil, "%s-%d", key, i)}
 	}
-	if err := st.Append(testContext(t), msgs); err != nil {
+	if err := st.Append(storetest.Context(t), msgs); err != nil {
 		t.Fatalf("Append: %v", err)
 	}
 }
@@ -32,15 +33,15 @@ func appendN(t *testing.T, st *store.Stream, key string, n int) {
 func readAll(t *testing.T, st *store.Stream, o store.ReadOptions) []store.Message {
 	t.Helper()
 	var got []store.Message
-	if err := st.Read(testContext(t), o, func(m store.Message) bool { got = append(got, m); return true }); err != nil {
+	if err := st.Read(storetest.Context(t), o, func(m store.Message) bool { got = append(got, m); return true }); err != nil {
 		t.Fatalf("Read: %v", err)
 	}
 	return got
 }
 
 func TestStreamAppendAndRead(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	ctx := testContext(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	ctx := storetest.Context(t)
 	st := openStream(t, s, "events-a", store.StreamOptions{Meta: map[string]string{"owner": "test"}})
 	appendN(t, st, "k1", 3)
 	appendN(t, st, "k2", 2)
@@ -119,8 +120,8 @@ func TestStreamAppendAndRead(t *testing.T) {
 }
 
 func TestStreamOpenListDelete(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	ctx := testContext(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	ctx := storetest.Context(t)
 	if _, err := s.OpenStream(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("OpenStream of a missing stream: %v", err)
 	}
@@ -159,8 +160,8 @@ func TestStreamOpenListDelete(t *testing.T) {
 // JetStream itself deletes messages older than MaxAge, also after Update
 // shortens it.
 func TestStreamMaxAgeDeletes(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	ctx := testContext(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	ctx := storetest.Context(t)
 	st := openStream(t, s, "aging", store.StreamOptions{})
 	appendN(t, st, "k", 3)
 	if err := st.Update(ctx, store.StreamOptions{MaxAge: 500 * time.Millisecond, Meta: map[string]string{"retention": "short"}}); err != nil {

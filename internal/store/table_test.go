@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 )
 
 func TestTableCRUD(t *testing.T) {
-	ctx := testContext(t)
-	tb := openTable(t, openStore(t, t.TempDir()), "crud")
+	ctx := storetest.Context(t)
+	tb := storetest.Table(t, storetest.OpenDir(t, t.TempDir()), "crud")
 
 	if _, err := tb.Get(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get missing: got %v, want ErrNotFound", err)
@@ -86,12 +87,12 @@ func TestTableCRUD(t *testing.T) {
 }
 
 func TestTableInvalidNames(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
 	if _, err := s.Table(ctx, "bad.name"); !errors.Is(err, store.ErrInvalidKey) {
 		t.Fatalf("Table with dot: got %v, want ErrInvalidKey", err)
 	}
-	tb := openTable(t, s, "keys")
+	tb := storetest.Table(t, s, "keys")
 	for _, key := range []string{"", "a:b", ".a", "a.", "a..b", "a b", "a*", "a>", "ü"} {
 		if store.ValidKey(key) {
 			t.Errorf("ValidKey(%q) = true", key)
@@ -114,8 +115,8 @@ func TestTableInvalidNames(t *testing.T) {
 }
 
 func TestUpdateConcurrentOneWins(t *testing.T) {
-	ctx := testContext(t)
-	tb := openTable(t, openStore(t, t.TempDir()), "race")
+	ctx := storetest.Context(t)
+	tb := storetest.Table(t, storetest.OpenDir(t, t.TempDir()), "race")
 	rev, err := tb.Create(ctx, "k", []byte("0"))
 	if err != nil {
 		t.Fatal(err)
@@ -149,8 +150,8 @@ func TestUpdateConcurrentOneWins(t *testing.T) {
 }
 
 func TestDeleteConcurrentOneWins(t *testing.T) {
-	ctx := testContext(t)
-	tb := openTable(t, openStore(t, t.TempDir()), "delrace")
+	ctx := storetest.Context(t)
+	tb := storetest.Table(t, storetest.OpenDir(t, t.TempDir()), "delrace")
 	rev, err := tb.Create(ctx, "k", []byte("0"))
 	if err != nil {
 		t.Fatal(err)
@@ -177,8 +178,8 @@ func TestDeleteConcurrentOneWins(t *testing.T) {
 }
 
 func TestKeys(t *testing.T) {
-	ctx := testContext(t)
-	tb := openTable(t, openStore(t, t.TempDir()), "keys")
+	ctx := storetest.Context(t)
+	tb := storetest.Table(t, storetest.OpenDir(t, t.TempDir()), "keys")
 
 	keys, err := tb.Keys(ctx, "")
 	if err != nil {
@@ -232,9 +233,9 @@ type change struct {
 }
 
 func TestWatch(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
-	tb := openTable(t, s, "watch")
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	tb := storetest.Table(t, s, "watch")
 
 	if _, err := tb.Create(ctx, "before", []byte("v")); err != nil {
 		t.Fatal(err)
@@ -302,9 +303,9 @@ func TestWatch(t *testing.T) {
 }
 
 func TestWatchStopsWithContext(t *testing.T) {
-	ctx := testContext(t)
-	s := openStore(t, t.TempDir())
-	tb := openTable(t, s, "watchstop")
+	ctx := storetest.Context(t)
+	s := storetest.OpenDir(t, t.TempDir())
+	tb := storetest.Table(t, s, "watchstop")
 
 	wctx, cancel := context.WithCancel(ctx)
 	changes := make(chan string, 16)

@@ -31,7 +31,7 @@ func (s *Service) unsubscribeURL(subARN string) string {
 func (s *Service) confirmation(topic string, sub Subscription) Message {
 	arn := s.TopicARN(topic)
 	return Message{
-		ID:       ids.New(),
+		ID:       ids.UUID(),
 		TopicARN: arn,
 		Body: "You have chosen to subscribe to the topic " + arn +
 			".\nTo confirm the subscription, visit the SubscribeURL included in this message.",

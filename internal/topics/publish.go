@@ -205,7 +205,7 @@ func (s *Service) message(t *Topic, p Publication) (*Message, error) {
 	if messageSize(p) > MaxMessageBytes {
 		return nil, invalid("Invalid parameter: Message too long")
 	}
-	m := &Message{ID: ids.New(), TopicARN: s.TopicARN(t.Name), Body: p.Message, Timestamp: s.o.Now().UTC()}
+	m := &Message{ID: ids.UUID(), TopicARN: s.TopicARN(t.Name), Body: p.Message, Timestamp: s.o.Now().UTC()}
 	if p.Subject != nil {
 		m.Subject = *p.Subject
 	}

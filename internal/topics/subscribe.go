@@ -69,7 +69,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint, o
 				return nil
 			}
 		}
-		sub = Subscription{ID: ids.New(), Protocol: protocol, Endpoint: endpoint, Owner: owner, Attributes: maps.Clone(attrs)}
+		sub = Subscription{ID: ids.UUID(), Protocol: protocol, Endpoint: endpoint, Owner: owner, Attributes: maps.Clone(attrs)}
 		if protocol == "http" || protocol == "https" {
 			sub.Pending, sub.Token = true, newToken()
 		}

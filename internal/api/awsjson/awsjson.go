@@ -2,10 +2,8 @@ package awsjson
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +14,7 @@ import (
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
+	"gust/internal/ids"
 )
 
 // Handler answers one operation: it gets the raw request body and returns
@@ -114,7 +113,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.fallback.ServeHTTP(w, r)
 		return
 	}
-	w.Header().Set("X-Amzn-RequestId", newRequestID())
+	w.Header().Set("X-Amzn-RequestId", ids.UUID())
 	prefix, opName, _ := strings.Cut(target, ".")
 	svc, ok := rt.services[prefix]
 	if !ok {
@@ -229,10 +228,4 @@ func writeBody(w http.ResponseWriter, status int, v errorBody) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -3,10 +3,8 @@ package awsquery
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -17,6 +15,7 @@ import (
 	"gust/internal/api/sigv4"
 	"gust/internal/apierror"
 	"gust/internal/authz"
+	"gust/internal/ids"
 )
 
 // Handler answers one operation. It returns the value whose fields become
@@ -297,11 +296,6 @@ type RequestInfo = reqinfo.Info
 // RequestFrom returns the request information the Router stored.
 func RequestFrom(ctx context.Context) RequestInfo { return reqinfo.From(ctx) }
 
-// NewRequestID is an AWS-style request id (a random UUID).
-func NewRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+// NewRequestID is an AWS-style request id (ids.UUID), for the query
+// services that name it here.
+func NewRequestID() string { return ids.UUID() }

@@ -24,7 +24,7 @@ func (a *API) deleteRule(ctx context.Context, in *deleteRuleInput) (*empty, erro
 	}
 	r, err := a.o.Rules.Get(ctx, bus, in.Name)
 	if err != nil {
-		if err := a.ruleError(err, bus, in.Name); apierror.As(err).Type == "ResourceNotFoundException" {
+		if err := a.ruleError(err, bus, in.Name); errors.Is(err, apierror.ResourceNotFoundException) {
 			return &empty{}, nil // deleting a missing rule succeeds on AWS
 		}
 		return nil, err

@@ -2,10 +2,8 @@ package lambda
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 	"gust/internal/apierror"
 	"gust/internal/authz"
 	"gust/internal/control"
+	"gust/internal/ids"
 	"gust/internal/invoke"
 )
 
@@ -90,7 +89,7 @@ type operation struct {
 // serve wraps an operation with body limits, authentication and AWS errors.
 func (a *API) serve(op operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Amzn-RequestId", newRequestID())
+		w.Header().Set("X-Amzn-RequestId", ids.UUID())
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, op.maxBody))
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -119,7 +118,7 @@ func (a *API) serve(op operation) http.Handler {
 		r = r.WithContext(authz.WithCaller(r.Context(), p))
 		if err := op.handle(w, r, body); err != nil {
 			e := apierror.As(err)
-			if e.Type == "ServiceException" {
+			if errors.Is(e, apierror.ServiceException) {
 				a.log.Error("operation failed", "operation", op.name, "err", err)
 			}
 			writeError(w, e)
@@ -143,12 +142,6 @@ func decode(body []byte, v any) error {
 		return apierror.InvalidRequestContent("Could not parse request body into json: %v", err)
 	}
 	return nil
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // codeURLLifetime is how long a GetFunction Code.Location stays valid; AWS

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"gust/internal/apierror"
+	"gust/internal/ids"
 )
 
 const (
@@ -95,6 +96,6 @@ func (a *API) Register(mux *http.ServeMux) {
 
 // NotFound answers paths no operation matches, as AWS does.
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Amzn-RequestId", newRequestID())
+	w.Header().Set("X-Amzn-RequestId", ids.UUID())
 	writeError(w, apierror.New("UnknownOperationException", "Unknown operation %s %s", r.Method, r.URL.Path))
 }

@@ -43,7 +43,7 @@ func newTestBackend(t *testing.T, opts Options) *Backend {
 	t.Helper()
 	if err := Available(); err != nil {
 		if os.Geteuid() != 0 {
-			t.Skipf("namespace sandboxes need root: %v", err)
+			t.Skipf("root-only test: namespace sandboxes need root: %v", err)
 		}
 		t.Fatalf("namespace backend unavailable although root: %v", err)
 	}

@@ -130,9 +130,8 @@ func (i *instance) Start() error {
 		Stdout: streams.Stdout,
 		Stderr: streams.Stderr,
 		// Its own session: a process group to kill, and no controlling
-		// terminal shared with the server.
-		// Pdeathsig: a crashed server must not leave functions running.
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL},
+		// terminal shared with the server; on Linux also Pdeathsig.
+		SysProcAttr: sysProcAttr(),
 	}
 	err = cmd.Start()
 	streams.Started()

@@ -1,6 +1,7 @@
-// Package storetest opens a real store (an embedded JetStream on a
-// temporary directory) for tests of the packages built on store. It holds
-// no fakes: tests get the same store production uses.
+// Package storetest gives tests a real store: an embedded NATS server with
+// JetStream on a temporary directory, closed when the test ends (as
+// nats-server's RunBasicJetStreamServer does for its own tests). It is for
+// _test.go files only; it fakes nothing.
 package storetest
 
 import (
@@ -11,7 +12,7 @@ import (
 	"gust/internal/store"
 )
 
-// Context is t's context with a 30-second bound, cancelled at cleanup.
+// Context is the test's context with a 30 s bound, for store calls.
 func Context(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -19,13 +20,34 @@ func Context(t testing.TB) context.Context {
 	return ctx
 }
 
-// Open starts a store on t.TempDir() and closes it when t ends.
+// Open starts a store on a new temporary directory.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(Context(t), store.Options{DataDir: t.TempDir()})
+	return OpenDir(t, t.TempDir())
+}
+
+// OpenDir starts a store on dir (to reopen one a test closed); it is closed
+// when the test ends, and a failing Close fails the test.
+func OpenDir(t testing.TB, dir string) *store.Store {
+	t.Helper()
+	s, err := store.Open(Context(t), store.Options{DataDir: dir})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("opening store: %v", err)
 	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("closing store: %v", err)
+		}
+	})
+	return s
+}
+
+// Table opens (creating it if needed) the table name of s.
+func Table(t testing.TB, s *store.Store, name string) *store.Table {
+	t.Helper()
+	tb, err := s.Table(Context(t), name)
+	if err != nil {
+		t.Fatalf("opening table %s: %v", name, err)
+	}
+	return tb
 }

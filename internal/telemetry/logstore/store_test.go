@@ -1,7 +1,6 @@
 package logstore_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,17 +12,13 @@ import (
 	"gust/internal/telemetry/logstore"
 )
 
-func testContext(t *testing.T) context.Context { return storetest.Context(t) }
-
-func openStore(t *testing.T) *store.Store { return storetest.Open(t) }
-
 func appendLines(t *testing.T, s *logstore.Store, group, stream string, at time.Time, lines ...string) {
 	t.Helper()
 	entries := make([]logstore.Entry, len(lines))
 	for i, l := range lines {
 		entries[i] = logstore.Entry{Stream: stream, Time: at.Add(time.Duration(i) * time.Millisecond), Message: l}
 	}
-	if err := s.Append(testContext(t), group, entries); err != nil {
+	if err := s.Append(storetest.Context(t), group, entries); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -37,8 +32,8 @@ func messages(events []logstore.Event) string {
 }
 
 func TestGroupsStreamsAndEvents(t *testing.T) {
-	s := logstore.New(openStore(t))
-	ctx := testContext(t)
+	s := logstore.New(storetest.Open(t))
+	ctx := storetest.Context(t)
 	now := time.Now().Truncate(time.Millisecond)
 	appendLines(t, s, "/aws/lambda/b", "2024/01/01/[$LATEST]aaaa", now, "one", "two ERROR", "three")
 	appendLines(t, s, "/aws/lambda/b", "2024/01/01/[$LATEST]bbbb", now.Add(10*time.Millisecond), "four ERROR")
@@ -134,15 +129,15 @@ func TestGroupsStreamsAndEvents(t *testing.T) {
 // A deleted group is created again by the next Append even when another
 // Store (another node) deleted it.
 func TestAppendAfterRemoteDelete(t *testing.T) {
-	st := openStore(t)
+	st := storetest.Open(t)
 	a := logstore.New(st)
 	b := logstore.New(st)
 	appendLines(t, a, "g", "s", time.Now(), "one")
-	if err := b.DeleteGroup(testContext(t), "g"); err != nil {
+	if err := b.DeleteGroup(storetest.Context(t), "g"); err != nil {
 		t.Fatal(err)
 	}
 	appendLines(t, a, "g", "s", time.Now(), "two")
-	page, err := a.Scan(testContext(t), logstore.Query{Group: "g"})
+	page, err := a.Scan(storetest.Context(t), logstore.Query{Group: "g"})
 	if err != nil || messages(page.Events) != "two" {
 		t.Errorf("Scan = %+v, %v", page, err)
 	}
@@ -151,8 +146,8 @@ func TestAppendAfterRemoteDelete(t *testing.T) {
 // Events printed longer ago than the retention are not returned (JetStream
 // deletes them later; store's tests show that).
 func TestRetention(t *testing.T) {
-	s := logstore.New(openStore(t))
-	ctx := testContext(t)
+	s := logstore.New(storetest.Open(t))
+	ctx := storetest.Context(t)
 	if err := s.SetRetention(ctx, "g", 1); !errors.Is(err, logstore.ErrGroupNotFound) {
 		t.Fatalf("retention of a missing group: %v", err)
 	}
@@ -194,13 +189,13 @@ func TestRetention(t *testing.T) {
 
 // Scan looks at a bounded number of events per call and says where to go on.
 func TestScanBudget(t *testing.T) {
-	s := logstore.New(openStore(t))
+	s := logstore.New(storetest.Open(t))
 	lines := make([]string, 100)
 	for i := range lines {
 		lines[i] = fmt.Sprint("line ", i)
 	}
 	appendLines(t, s, "g", "s", time.Now(), lines...)
-	page, err := s.Scan(testContext(t), logstore.Query{Group: "g", Match: func(m string) bool { return m == "line 99" }, Limit: 1})
+	page, err := s.Scan(storetest.Context(t), logstore.Query{Group: "g", Match: func(m string) bool { return m == "line 99" }, Limit: 1})
 	if err != nil || messages(page.Events) != "line 99" || page.Next != 0 {
 		t.Errorf("Scan = %+v, %v", page, err)
 	}
@@ -229,7 +224,7 @@ func BenchmarkStoreAppend(b *testing.B) {
 
 // Lines spread over several messages page through in order.
 func TestScanAcrossMessages(t *testing.T) {
-	s := logstore.New(openStore(t))
+	s := logstore.New(storetest.Open(t))
 	lines := make([]string, 5000)
 	for i := range lines {
 		lines[i] = fmt.Sprint(i)
@@ -238,7 +233,7 @@ func TestScanAcrossMessages(t *testing.T) {
 	var got []string
 	q := logstore.Query{Group: "g", Limit: 999}
 	for pages := 0; ; pages++ {
-		page, err := s.Scan(testContext(t), q)
+		page, err := s.Scan(storetest.Context(t), q)
 		if err != nil || pages > 10 {
 			t.Fatalf("page %d: %+v, %v", pages, page.Next, err)
 		}
@@ -253,7 +248,7 @@ func TestScanAcrossMessages(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(lines, ",") {
 		t.Errorf("read %d lines back, not in order", len(got))
 	}
-	tail, err := s.Tail(testContext(t), logstore.Query{Group: "g", Limit: 3}, 0)
+	tail, err := s.Tail(storetest.Context(t), logstore.Query{Group: "g", Limit: 3}, 0)
 	if err != nil || messages(tail) != "4997,4998,4999" {
 		t.Errorf("Tail = %v, %v", messages(tail), err)
 	}

@@ -9,24 +9,14 @@ import (
 
 	"gust/internal/invoke"
 	"gust/internal/store"
+	"gust/internal/store/storetest"
 	"gust/internal/telemetry/metering"
 )
 
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 func openJournal(t *testing.T, dir string) *store.Stream {
 	t.Helper()
-	st, err := store.Open(testContext(t), store.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	j, err := st.Stream(testContext(t), "usage", store.StreamOptions{})
+	st := storetest.OpenDir(t, dir)
+	j, err := st.Stream(storetest.Context(t), "usage", store.StreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +25,7 @@ func openJournal(t *testing.T, dir string) *store.Stream {
 
 func usage(t *testing.T, m *metering.Meter, start, end time.Time) metering.Report {
 	t.Helper()
-	r, err := m.Usage(testContext(t), start, end)
+	r, err := m.Usage(storetest.Context(t), start, end)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,13 @@ import (
 	"gust/internal/telemetry/logstore"
 )
 
-// Pools reports environments per function; envs.Manager implements it.
-type Pools interface {
-	Pools() []envs.Pool
+// Environments reports environments per function; envs.Manager implements
+// it.
+type Environments interface {
+	Environments() []envs.FunctionEnvironments
 }
 
-// RuntimePools is an optional capability of Pools: the pools of
+// RuntimePools is an optional capability of Environments: the pools of
 // pre-started runtimes; envs.Manager implements it.
 type RuntimePools interface {
 	RuntimePools() []envs.RuntimePool
@@ -38,9 +39,9 @@ type Queues interface {
 
 // Options wires Metrics.
 type Options struct {
-	Pools  Pools    // optional
-	Logs   LogStats // optional
-	Queues Queues   // optional
+	Environments Environments // optional
+	Logs         LogStats     // optional
+	Queues       Queues       // optional
 	// MaxFunctions bounds the distinct values of the function label;
 	// default DefaultMaxFunctions.
 	MaxFunctions int
@@ -103,7 +104,7 @@ func New(o Options) *Metrics {
 	}
 	m.reg.MustRegister(m.invocations, m.errors, m.throttles, m.coldStarts, m.duration, m.initDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&scraped{m: m, pools: o.Pools, logs: o.Logs, queues: o.Queues})
+		&scraped{m: m, envs: o.Environments, logs: o.Logs, queues: o.Queues})
 	return m
 }
 

@@ -14,9 +14,9 @@ import (
 	"gust/internal/telemetry/metrics"
 )
 
-type pools []envs.Pool
+type pools []envs.FunctionEnvironments
 
-func (p pools) Pools() []envs.Pool { return p }
+func (p pools) Environments() []envs.FunctionEnvironments { return p }
 
 type logStats logstore.Stats
 
@@ -59,8 +59,8 @@ func expect(t *testing.T, samples map[string]float64, want map[string]float64) {
 
 func TestObserve(t *testing.T) {
 	m := metrics.New(metrics.Options{
-		Pools: pools{{Function: "fn", Idle: 2, Busy: 1}},
-		Logs:  logStats{Stored: 40, Dropped: 3, Failed: 1},
+		Environments: pools{{Function: "fn", Idle: 2, Busy: 1}},
+		Logs:         logStats{Stored: 40, Dropped: 3, Failed: 1},
 	})
 	m.Observe(invoke.Record{Function: "fn", Duration: 3 * time.Millisecond, InitDuration: 40 * time.Millisecond})
 	m.Observe(invoke.Record{Function: "fn", Duration: 20 * time.Millisecond})
@@ -96,7 +96,7 @@ func TestObserve(t *testing.T) {
 
 // Functions past MaxFunctions share the label "other".
 func TestFunctionLabelsAreBounded(t *testing.T) {
-	m := metrics.New(metrics.Options{MaxFunctions: 2, Pools: pools{{Function: "a", Idle: 1}, {Function: "c", Idle: 1}, {Function: "d", Busy: 2}}})
+	m := metrics.New(metrics.Options{MaxFunctions: 2, Environments: pools{{Function: "a", Idle: 1}, {Function: "c", Idle: 1}, {Function: "d", Busy: 2}}})
 	for _, fn := range []string{"a", "b", "c", "d", "a", "c"} {
 		m.Observe(invoke.Record{Function: fn, Duration: time.Millisecond})
 	}

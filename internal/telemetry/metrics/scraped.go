@@ -11,7 +11,7 @@ import (
 // log line counters.
 type scraped struct {
 	m      *Metrics
-	pools  Pools
+	envs   Environments
 	logs   LogStats
 	queues Queues
 }
@@ -76,12 +76,12 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 	if s.queues != nil {
 		s.collectQueues(ch)
 	}
-	if s.pools != nil {
+	if s.envs != nil {
 		type counts struct{ idle, busy int }
 		byLabel := map[string]*counts{}
 		var order []string
 		s.m.mu.Lock()
-		for _, p := range s.pools.Pools() {
+		for _, p := range s.envs.Environments() {
 			l := s.m.label(p.Function)
 			if byLabel[l] == nil {
 				byLabel[l] = &counts{}
@@ -98,7 +98,7 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(environmentsDesc, prometheus.GaugeValue, float64(c.busy), l, "busy")
 		}
 	}
-	if rp, ok := s.pools.(RuntimePools); ok {
+	if rp, ok := s.envs.(RuntimePools); ok {
 		for _, p := range rp.RuntimePools() {
 			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Idle), p.Runtime, "idle")
 			ch <- prometheus.MustNewConstMetric(pooledDesc, prometheus.GaugeValue, float64(p.Starting), p.Runtime, "starting")
