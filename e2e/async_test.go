@@ -219,7 +219,7 @@ func TestAsyncPayloadLimitAndConfigValidation(t *testing.T) {
 	}{
 		{&lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("worker"), MaximumRetryAttempts: aws.Int32(3)}, "ValidationException"},
 		{&lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("worker"), MaximumEventAgeInSeconds: aws.Int32(30)}, "ValidationException"},
-		{&lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("worker"), DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String("arn:aws:sqs:us-east-1:000000000000:q")}}}, "InvalidParameterValueException"},
+		{&lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("worker"), DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/t")}}}, "InvalidParameterValueException"},
 		{&lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("nobody")}, "ResourceNotFoundException"},
 	} {
 		if _, err := c.PutFunctionEventInvokeConfig(ctx, tc.in); apiErrorCode(err) != tc.code {

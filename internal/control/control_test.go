@@ -121,12 +121,18 @@ func TestCompareAndSwapRetryKeepsBothChanges(t *testing.T) {
 // A RevisionId that no longer matches is refused, not retried.
 func TestStaleRevisionIdIsRefused(t *testing.T) {
 	s, _ := service(t)
-	f := create(t, s, "fn")
+	create(t, s, "fn")
 	ctx := storetest.Context(t)
+	// As AWS's clients wait for Active: the read settles the new function
+	// under a new RevisionId.
+	f, err := s.Get(ctx, "fn", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.UpdateConfig(ctx, control.UpdateFunctionConfigurationInput{FunctionName: "fn", ConfigPatch: control.ConfigPatch{Description: ptr("one")}, RevisionId: f.RevisionID}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.UpdateConfig(ctx, control.UpdateFunctionConfigurationInput{FunctionName: "fn", ConfigPatch: control.ConfigPatch{Description: ptr("two")}, RevisionId: f.RevisionID})
+	_, err = s.UpdateConfig(ctx, control.UpdateFunctionConfigurationInput{FunctionName: "fn", ConfigPatch: control.ConfigPatch{Description: ptr("two")}, RevisionId: f.RevisionID})
 	if e := apierror.As(err); e.Type != "PreconditionFailedException" {
 		t.Errorf("stale RevisionId: %v, want PreconditionFailedException", err)
 	}
@@ -238,7 +244,7 @@ func TestValidation(t *testing.T) {
 		message string // a part of it
 	}{
 		{"bad name", func(in *control.CreateFunctionInput) { in.FunctionName = "a b" }, "ValidationException", "Member must satisfy regular expression pattern"},
-		{"long name", func(in *control.CreateFunctionInput) { in.FunctionName = strings.Repeat("a", 65) }, "ValidationException", "length less than or equal to 64"},
+		{"long name", func(in *control.CreateFunctionInput) { in.FunctionName = strings.Repeat("a", 65) }, "InvalidParameterValueException", "length less than or equal to 64"},
 		{"no role", func(in *control.CreateFunctionInput) { in.Role = "" }, "ValidationException", "Member must not be null"},
 		{"unknown runtime", func(in *control.CreateFunctionInput) { in.Runtime = "cobol1" }, "InvalidParameterValueException", "Member must satisfy enum value set"},
 		{"tiny memory", func(in *control.CreateFunctionInput) { in.MemorySize = ptr(64) }, "", "memorySize"},
