@@ -299,8 +299,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("opening table ruleticks: %w", err)
 	}
 	verifier := &sigv4.Verifier{Lookup: anyKey(singleKey(creds), identity.Lookup), Sessions: identity.SessionSecret, Region: cfg.Region}
-	var authorizer authz.Authorizer = authz.Everyone{} // IAM's evaluator replaces it
-	authorizer = identity
+	var authorizer authz.Authorizer = identity // every service asks IAM's evaluator
 	// SQS's wire (JSON 1.0 and query/XML) and event source mappings.
 	sqsAPI := sqsapi.New(sqsapi.Options{Queues: queueService, Authorizer: authorizer, PublicURL: cfg.PublicURL})
 	mappingTable, err := st.Table(ctx, "mappings") // compare-and-swap state changes: never cached

@@ -2,10 +2,10 @@ package mappings
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"gust/internal/ids"
 	"log/slog"
 	"slices"
 	"sync"
@@ -141,7 +141,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Mapping, error) {
 	if in.EventSourceARN == nil || *in.EventSourceARN == "" {
 		return Mapping{}, apierror.InvalidParameter("Unrecognized event source, must be kinesis, dynamodb stream, sqs, kafka, mq or documentdb.")
 	}
-	m := Mapping{UUID: newUUID(), EventSourceARN: *in.EventSourceARN, Enabled: true, State: Creating, Reason: "USER_INITIATED"}
+	m := Mapping{UUID: ids.UUID(), EventSourceARN: *in.EventSourceARN, Enabled: true, State: Creating, Reason: "USER_INITIATED"}
 	if in.FunctionName == nil {
 		return Mapping{}, apierror.InvalidParameter("FunctionName is required")
 	}
@@ -374,14 +374,6 @@ func (s *Service) List(ctx context.Context, function, sourceARN string) ([]Mappi
 }
 
 func now() float64 { return float64(time.Now().UnixMilli()) / 1000 }
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
 
 // isThrottle reports whether an invocation was refused for concurrency.
 func isThrottle(err error) bool {

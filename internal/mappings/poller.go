@@ -3,6 +3,7 @@ package mappings
 import (
 	"context"
 	"encoding/json"
+	"gust/internal/ids"
 	"sync"
 	"time"
 
@@ -174,7 +175,7 @@ func (s *Service) process(ctx context.Context, m Mapping, name string, patterns 
 	start := time.Now()
 	backoff := 10 * time.Millisecond
 	for {
-		resp, err := s.invoker.Invoke(ctx, invoke.Request{RequestID: newUUID(), FunctionName: m.FunctionName, Qualifier: m.Qualifier, Payload: payload})
+		resp, err := s.invoker.Invoke(ctx, invoke.Request{RequestID: ids.UUID(), FunctionName: m.FunctionName, Qualifier: m.Qualifier, Payload: payload})
 		if isThrottle(err) {
 			// Keep the batch: wait, and keep it invisible meanwhile so
 			// a throttle never costs a receive (or a dead-letter).

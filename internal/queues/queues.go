@@ -2,11 +2,10 @@ package queues
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"gust/internal/ids"
 	"log/slog"
 	"maps"
 	"slices"
@@ -109,7 +108,7 @@ func (s *Service) Create(ctx context.Context, name string, attrs, tags map[strin
 		return Queue{}, err
 	}
 	now := time.Now().Unix()
-	q := Queue{Name: name, Stream: "sqs-" + randomHex(8), FIFO: fifo, Created: now, Modified: now, Attributes: a, Tags: tags}
+	q := Queue{Name: name, Stream: "sqs-" + ids.Hex(8), FIFO: fifo, Created: now, Modified: now, Attributes: a, Tags: tags}
 	if _, err := s.lease(ctx, q); err != nil {
 		return Queue{}, err
 	}
@@ -389,21 +388,6 @@ func (s *Service) DeadLetterSources(ctx context.Context, name string) ([]string,
 		}
 	}
 	return out, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// newMessageID is a random UUID, SQS's MessageId.
-func newMessageID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // NamedDepth is one queue's counts.

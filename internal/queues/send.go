@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"gust/internal/ids"
 	"regexp"
 	"strings"
 	"time"
@@ -260,7 +261,7 @@ func (s *Service) store(ctx context.Context, q Queue, m Message, dlqSource strin
 		return Sent{}, err
 	}
 	env := envelope{
-		ID: newMessageID(), Body: m.Body, Attrs: m.Attributes, MD5Attrs: MD5OfAttributes(m.Attributes),
+		ID: ids.UUID(), Body: m.Body, Attrs: m.Attributes, MD5Attrs: MD5OfAttributes(m.Attributes),
 		SentAt: time.Now().UnixMilli(), Sender: m.SenderID, Group: m.MessageGroupID, Dedup: m.DeduplicationID,
 		Trace: m.TraceHeader, DLQSource: dlqSource,
 	}

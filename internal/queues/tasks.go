@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"gust/internal/ids"
 	"net/http"
 	"slices"
 	"strings"
@@ -97,7 +98,7 @@ func (s *Service) StartMoveTask(ctx context.Context, sourceARN, destinationARN s
 			return "", invalidParam("There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
 		}
 	}
-	b, _ := json.Marshal(map[string]string{"taskId": newMessageID(), "sourceArn": sourceARN})
+	b, _ := json.Marshal(map[string]string{"taskId": ids.UUID(), "sourceArn": sourceARN})
 	runCtx, cancel := context.WithCancel(context.Background())
 	t := &MoveTask{Handle: base64.StdEncoding.EncodeToString(b), Status: "RUNNING", SourceARN: sourceARN, DestinationARN: destinationARN,
 		MaxPerSecond: maxPerSecond, ToMove: int64(d.Visible), Started: time.Now(), cancel: cancel}
