@@ -435,9 +435,9 @@ func TestValidationErrors(t *testing.T) {
 		{"s3 code", func(in *lambda.CreateFunctionInput) {
 			in.Code = &types.FunctionCode{S3Bucket: aws.String("b"), S3Key: aws.String("k")}
 		}, "InvalidParameterValueException", "S3"},
-		{"layers", func(in *lambda.CreateFunctionInput) {
+		{"missing layer", func(in *lambda.CreateFunctionInput) {
 			in.Layers = []string{"arn:aws:lambda:us-east-1:000000000000:layer:x:1"}
-		}, "InvalidParameterValueException", "Layers"},
+		}, "InvalidParameterValueException", "does not exist"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,6 +46,7 @@ import (
 	"gust/internal/insideapi"
 	"gust/internal/invoke"
 	"gust/internal/keepalive"
+	"gust/internal/layers"
 	"gust/internal/mappings"
 	"gust/internal/nodemem"
 	"gust/internal/objects"
@@ -270,10 +271,15 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Notifier: s3Notifier, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 	})
 	s3Notifier.BindObjects(objectService)
+	layerTable, err := st.Table(ctx, "layers") // compare-and-swap numbering: never cached
+	if err != nil {
+		return fmt.Errorf("opening table layers: %w", err)
+	}
+	layerService := layers.New(layers.Options{Table: layerTable, Code: st, S3: objectService, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log})
 	ctl = control.New(control.Options{
 		Functions: tables["functions"], Versions: tables["versions"], Aliases: tables["aliases"], EventConfigs: tables["eventconfigs"],
 		Provisioned: tables["provisioned"], Settings: tables["settings"], Policies: tables["policies"], CodeSigning: tables["codesigning"], AccountConcurrency: concurrency,
-		Code: st, Warmer: code, S3: objectService, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
+		Code: st, Warmer: code, S3: objectService, Layers: layerService, Runtimes: catalogue, Region: cfg.Region, AccountID: cfg.AccountID, Logger: log,
 		CheckRole: func(ctx context.Context, role string) error {
 			err := identity.CheckExecutionRole(ctx, role)
 			var re *iam.RoleError
@@ -293,7 +299,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		AckWait:     cfg.AsyncAckWait,
 		Logger:      log,
 	})
-	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
+	inv = invoke.New(invoke.Options{Functions: ctl, Code: code, Opt: codecache.NewMerger(filepath.Join(cfg.DataDir, "opt"), code), Envs: environments, Async: deliveries, Region: cfg.Region, Logger: log, MaxConcurrency: concurrency, Observer: observers{prom, meter}, FunctionEnv: fnAPI.FunctionEnv})
 	ruleTicks, err := st.Table(ctx, "ruleticks") // compare-and-swap claims: never cached
 	if err != nil {
 		return fmt.Errorf("opening table ruleticks: %w", err)
@@ -379,6 +385,7 @@ func runServer(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		URLs:            urlStore,
 		Authorizer:      authorizer,
 		Mappings:        sourceMappings,
+		Layers:          layerService,
 		Logger:          log,
 	})
 

@@ -2,6 +2,8 @@ package control
 
 import (
 	"time"
+
+	"gust/internal/layers"
 )
 
 // Function is the stored record of one function version: $LATEST (the
@@ -21,12 +23,18 @@ type Function struct {
 	Logging          LoggingConfig     `json:"logging"`
 	TracingMode      string            `json:"tracingMode"`
 	// DeadLetterTarget is DeadLetterConfig.TargetArn (an SQS queue).
-	DeadLetterTarget string            `json:"deadLetterTarget,omitempty"`
-	CodeSha256       string            `json:"codeSha256"` // lowercase hex, the code store key
-	CodeSize         int64             `json:"codeSize"`
-	LastModified     time.Time         `json:"lastModified"`
-	RevisionID       string            `json:"revisionId"`
-	Tags             map[string]string `json:"tags,omitempty"`
+	DeadLetterTarget string `json:"deadLetterTarget,omitempty"`
+	CodeSha256       string `json:"codeSha256"` // lowercase hex, the code store key
+	CodeSize         int64  `json:"codeSize"`
+	// CodeUnzippedSize is the package's size unzipped (0 in records stored
+	// before it was kept).
+	CodeUnzippedSize int64 `json:"codeUnzippedSize,omitempty"`
+	// Layers are the function's layers, in the order they are merged at
+	// /opt.
+	Layers       []layers.Ref      `json:"layers,omitempty"`
+	LastModified time.Time         `json:"lastModified"`
+	RevisionID   string            `json:"revisionId"`
+	Tags         map[string]string `json:"tags,omitempty"`
 	// LastVersion is the number of the latest published version; only
 	// $LATEST carries it.
 	LastVersion int `json:"lastVersion,omitempty"`

@@ -27,6 +27,8 @@ type CreateFunctionInput struct {
 	DeadLetterConfig *DeadLetterConfig
 	// CodeSigningConfigArn attaches a code signing configuration.
 	CodeSigningConfigArn string
+	// Layers are layer version ARNs, merged at /opt in order.
+	Layers []string
 	AcceptedPatch
 	Unsupported
 }
@@ -65,7 +67,6 @@ type TracingConfig struct {
 // A request that sets one is refused with a clear message instead of being
 // accepted and silently ignored.
 type Unsupported struct {
-	Layers      json.RawMessage
 	ImageConfig json.RawMessage
 }
 
@@ -104,7 +105,9 @@ type UpdateFunctionConfigurationInput struct {
 	FunctionName string `json:"-"`
 	ConfigPatch
 	TracingConfig *TracingConfig
-	RevisionId    string
+	// Layers replaces the function's layers when given ([] removes them).
+	Layers     *[]string
+	RevisionId string
 	AcceptedPatch
 	Unsupported
 }

@@ -15,6 +15,7 @@ import (
 	"gust/internal/apierror"
 	"gust/internal/codezip"
 	"gust/internal/ids"
+	"gust/internal/layers"
 	"gust/internal/store"
 )
 
@@ -74,6 +75,8 @@ type Options struct {
 	AccountID string
 	Logger    *slog.Logger
 	Now       func() time.Time // nil = time.Now
+	// Layers resolves functions' Layers; nil refuses them.
+	Layers LayerResolver
 	// CheckRole, when set, is asked whether Lambda may assume a function's
 	// execution role (package iam: the role exists and trusts
 	// lambda.amazonaws.com); its error is the answer to the request.
@@ -91,6 +94,7 @@ type Service struct {
 	settings     Records
 	policies     Records
 	codeSigning  Records
+	layers       LayerResolver
 
 	accountConcurrency int
 	runtimes           Runtimes
@@ -117,7 +121,7 @@ func New(o Options) *Service {
 		o.AccountConcurrency = DefaultAccountConcurrency
 	}
 	return &Service{functions: o.Functions, versions: o.Versions, aliases: o.Aliases, eventConfigs: o.EventConfigs,
-		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, s3: o.S3, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
+		provisioned: o.Provisioned, settings: o.Settings, policies: o.Policies, codeSigning: o.CodeSigning, layers: o.Layers, accountConcurrency: o.AccountConcurrency, runtimes: o.Runtimes, code: o.Code, warmer: o.Warmer, s3: o.S3, region: o.Region, account: o.AccountID, log: o.Logger, now: o.Now,
 		checkRoleFn: o.CheckRole}
 }
 
@@ -210,6 +214,9 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 		}
 		f.CodeSigningConfigArn = in.CodeSigningConfigArn
 	}
+	if f.Layers, err = s.resolveLayers(ctx, in.Layers); err != nil {
+		return Function{}, err
+	}
 	if err := s.storeCode(ctx, &f, in.Code.ZipFile); err != nil {
 		return Function{}, err
 	}
@@ -239,28 +246,33 @@ func (s *Service) Create(ctx context.Context, in CreateFunctionInput) (Function,
 	return f, nil
 }
 
-// checkZip applies Lambda's package rules: size, integrity, no escapes.
-func checkZip(zip []byte) error {
+// checkZip applies Lambda's package rules: size, integrity, no escapes. It
+// returns the package's unzipped size.
+func checkZip(zip []byte) (int64, error) {
 	if len(zip) > MaxZipBytes {
-		return apierror.TooLarge("Zipped size must be smaller than %d bytes", MaxZipBytes)
+		return 0, apierror.TooLarge("Zipped size must be smaller than %d bytes", MaxZipBytes)
 	}
-	_, err := codezip.Inspect(zip, codezip.DefaultLimits)
+	info, err := codezip.Inspect(zip, codezip.DefaultLimits)
 	var zerr *codezip.Error
 	switch {
 	case err == nil:
-		return nil
+		return info.UnzippedBytes, nil
 	case errors.As(err, &zerr) && zerr.Kind == codezip.KindTooLarge:
-		return apierror.TooLarge("%s", zerr.Message)
+		return 0, apierror.TooLarge("%s", zerr.Message)
 	case errors.As(err, &zerr):
-		return apierror.InvalidParameter("%s", zerr.Message)
+		return 0, apierror.InvalidParameter("%s", zerr.Message)
 	default:
-		return apierror.InvalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.")
+		return 0, apierror.InvalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.")
 	}
 }
 
 // storeCode validates a zip, stores it and sets the function's code fields.
 func (s *Service) storeCode(ctx context.Context, f *Function, zip []byte) error {
-	if err := checkZip(zip); err != nil {
+	unzipped, err := checkZip(zip)
+	if err != nil {
+		return err
+	}
+	if err := checkCombinedSize(unzipped, f.Layers); err != nil {
 		return err
 	}
 	sha, err := s.code.PutCode(ctx, zip)
@@ -269,6 +281,7 @@ func (s *Service) storeCode(ctx context.Context, f *Function, zip []byte) error 
 	}
 	f.CodeSha256 = sha
 	f.CodeSize = int64(len(zip))
+	f.CodeUnzippedSize = unzipped
 	if s.warmer != nil {
 		if _, err := s.warmer.Path(ctx, sha); err != nil {
 			// The package was validated; a failed unpack here is retried at
@@ -457,7 +470,7 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 		if in.RevisionId != "" && in.RevisionId != f.RevisionID {
 			return Function{}, apierror.PreconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 		}
-		if err := checkZip(in.ZipFile); err != nil {
+		if _, err := checkZip(in.ZipFile); err != nil {
 			return Function{}, err
 		}
 		f.CodeSha256, f.CodeSize = sha256Hex(in.ZipFile), int64(len(in.ZipFile))
@@ -468,7 +481,10 @@ func (s *Service) UpdateCode(ctx context.Context, in UpdateFunctionCodeInput) (F
 		return Function{}, err
 	}
 	f, err := s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
-		f.CodeSha256, f.CodeSize = stored.CodeSha256, stored.CodeSize
+		if err := checkCombinedSize(stored.CodeUnzippedSize, f.Layers); err != nil {
+			return err
+		}
+		f.CodeSha256, f.CodeSize, f.CodeUnzippedSize = stored.CodeSha256, stored.CodeSize, stored.CodeUnzippedSize
 		f.Status = updating()
 		return nil
 	})
@@ -492,7 +508,19 @@ func (s *Service) UpdateConfig(ctx context.Context, in UpdateFunctionConfigurati
 			return Function{}, err
 		}
 	}
+	var layerRefs []layers.Ref
+	if in.Layers != nil {
+		if layerRefs, err = s.resolveLayers(ctx, *in.Layers); err != nil {
+			return Function{}, err
+		}
+	}
 	return s.mutate(ctx, r.name, in.RevisionId, true, func(f *Function) error {
+		if in.Layers != nil {
+			if err := s.checkFunctionSize(ctx, *f, layerRefs); err != nil {
+				return err
+			}
+			f.Layers = layerRefs
+		}
 		f.apply(in.ConfigPatch)
 		s.applyAccepted(&f.Accepted, in.AcceptedPatch)
 		if in.TracingConfig != nil && in.TracingConfig.Mode != "" {

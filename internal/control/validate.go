@@ -253,8 +253,6 @@ func validateUnsupported(u Unsupported) error {
 		return s != "" && s != "null" && s != "{}" && s != "[]"
 	}
 	switch {
-	case set(u.Layers):
-		return apierror.InvalidParameter("Layers are not supported by Gust yet.")
 	case set(u.ImageConfig):
 		return apierror.InvalidParameter("ImageConfig is only valid for the Image package type, which Gust does not support yet.")
 	}

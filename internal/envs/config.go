@@ -20,6 +20,7 @@ type Config struct {
 	TmpMB      int
 	Timeout    time.Duration
 	CodeDir    string // unpacked code on the host, mounted at /var/task
+	OptDir     string // merged layers on the host, mounted at /opt ("" = none)
 	Region     string
 	LogGroup   string
 	Variables  map[string]string // the function's own environment

@@ -95,6 +95,7 @@ func start(ctx context.Context, sb sandboxes, cfg Config, launch runtimes.Launch
 	e.inst, e.detach, err = sb.create(ctx, sandbox.Spec{
 		ID:         id[:12],
 		CodeDir:    cfg.CodeDir,
+		OptDir:     cfg.OptDir,
 		RuntimeDir: launch.RuntimeDir,
 		Command:    launch.Command,
 		Env:        cfg.environ(e.stream, launch.Env),

@@ -83,8 +83,9 @@ func poolKey(runtime string) string {
 }
 
 // poolable tells whether cfg may take a pooled environment: every pooled
-// sandbox has Lambda's default /tmp.
-func poolable(cfg Config) bool { return cfg.TmpMB == 0 || cfg.TmpMB == 512 }
+// sandbox has Lambda's default /tmp and an empty /opt (layers are bound
+// when a sandbox is built).
+func poolable(cfg Config) bool { return (cfg.TmpMB == 0 || cfg.TmpMB == 512) && cfg.OptDir == "" }
 
 // takePooled pops a live pooled environment for cfg, or returns nil. The
 // memory booked for it is released: the caller books cfg's. Called with

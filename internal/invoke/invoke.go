@@ -68,6 +68,11 @@ type CodePaths interface {
 	Path(ctx context.Context, sha256hex string) (string, error)
 }
 
+// OptPaths gives the merged /opt directory of a function's layers.
+type OptPaths interface {
+	Path(ctx context.Context, sha256hexes []string) (string, error)
+}
+
 // Environments runs invocations.
 type Environments interface {
 	Invoke(ctx context.Context, cfg envs.Config, inv envs.Invocation) (envs.Result, error)
@@ -101,8 +106,11 @@ type Options struct {
 	Observer  Observer // optional
 	Functions Functions
 	Code      CodePaths
-	Envs      Environments
-	Async     Enqueuer // optional: without it Event invocations are refused
+	// Opt merges functions' layers; nil runs functions with layers
+	// without them (tests only: cmd/gust always sets it).
+	Opt   OptPaths
+	Envs  Environments
+	Async Enqueuer // optional: without it Event invocations are refused
 	// FunctionEnv, when set, gives the platform variables of a function's
 	// environments (its role's credentials, AWS_ENDPOINT_URL) and when
 	// those credentials expire.
@@ -117,6 +125,7 @@ type Options struct {
 type Service struct {
 	functions Functions
 	code      CodePaths
+	opt       OptPaths
 	envs      Environments
 	async     Enqueuer
 	fnEnv     func(ctx context.Context, function, role string) ([]string, time.Time, error)
@@ -134,7 +143,7 @@ func New(o Options) *Service {
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = control.DefaultAccountConcurrency
 	}
-	return &Service{functions: o.Functions, code: o.Code, envs: o.Envs, async: o.Async, fnEnv: o.FunctionEnv, region: o.Region, log: o.Logger, observer: o.Observer, admission: newAdmission(o.MaxConcurrency)}
+	return &Service{functions: o.Functions, code: o.Code, opt: o.Opt, envs: o.Envs, async: o.Async, fnEnv: o.FunctionEnv, region: o.Region, log: o.Logger, observer: o.Observer, admission: newAdmission(o.MaxConcurrency)}
 }
 
 // Limits from AWS's quotas.
@@ -239,6 +248,16 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 	if err != nil {
 		return envs.Config{}, fmt.Errorf("unpacking code of %s: %w", f.Name, err)
 	}
+	var optDir string
+	if len(f.Layers) > 0 && s.opt != nil {
+		shas := make([]string, len(f.Layers))
+		for i, l := range f.Layers {
+			shas[i] = l.CodeSha256
+		}
+		if optDir, err = s.opt.Path(ctx, shas); err != nil {
+			return envs.Config{}, fmt.Errorf("unpacking layers of %s: %w", f.Name, err)
+		}
+	}
 	var platform []string
 	var expires time.Time
 	if s.fnEnv != nil {
@@ -259,6 +278,7 @@ func (s *Service) envConfig(ctx context.Context, f control.Function) (envs.Confi
 		TmpMB:             f.EphemeralStorage,
 		Timeout:           time.Duration(f.Timeout) * time.Second,
 		CodeDir:           dir,
+		OptDir:            optDir,
 		Region:            s.region,
 		LogGroup:          f.Logging.LogGroup,
 		Variables:         f.Environment,

@@ -15,6 +15,7 @@ import (
 	"gust/internal/control"
 	"gust/internal/ids"
 	"gust/internal/invoke"
+	"gust/internal/layers"
 )
 
 // Invoker runs functions; package invoke implements it.
@@ -40,7 +41,9 @@ type Options struct {
 	Authorizer authz.Authorizer
 	// Mappings serves event source mappings; optional.
 	Mappings Mappings
-	Logger   *slog.Logger
+	// Layers serves Lambda layers; optional.
+	Layers *layers.Service
+	Logger *slog.Logger
 }
 
 // API serves the Lambda REST API.
@@ -54,6 +57,7 @@ type API struct {
 	urls     FunctionURLs
 	auth     authz.Authorizer
 	mappings Mappings
+	layers   *layers.Service
 	log      *slog.Logger
 }
 
@@ -65,7 +69,7 @@ func New(o Options) *API {
 	if o.Authorizer == nil {
 		o.Authorizer = authz.Everyone{}
 	}
-	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, mappings: o.Mappings, log: o.Logger}
+	return &API{control: o.Control, invoker: o.Invoker, verifier: o.Verifier, keyID: o.AccessKeyID, secret: o.SecretAccessKey, usage: o.Usage, urls: o.URLs, auth: o.Authorizer, mappings: o.Mappings, layers: o.Layers, log: o.Logger}
 }
 
 // operation is one API operation: its name (for messages), its body limit

@@ -32,6 +32,7 @@ type functionConfiguration struct {
 	LastUpdateStatusReasonCode string `json:",omitempty"`
 	PackageType                string
 	Architectures              []string
+	Layers                     []layerRef `json:",omitempty"`
 	EphemeralStorage           ephemeralStorage
 	SnapStart                  snapStart
 	RuntimeVersionConfig       *runtimeVersionConfig `json:",omitempty"`
@@ -53,6 +54,12 @@ type vpcConfigResponse struct {
 }
 
 type environmentResponse struct{ Variables map[string]string }
+
+// layerRef is Lambda's Layer: a layer version a function uses.
+type layerRef struct {
+	Arn      string
+	CodeSize int64
+}
 type tracingConfig struct{ Mode string }
 type ephemeralStorage struct{ Size int }
 type snapStart struct{ ApplyOn, OptimizationStatus string }
@@ -102,6 +109,9 @@ func (a *API) configuration(f control.Function) functionConfiguration {
 		if c.Environment.Variables == nil {
 			c.Environment.Variables = map[string]string{}
 		}
+	}
+	for _, l := range f.Layers {
+		c.Layers = append(c.Layers, layerRef{Arn: l.ARN, CodeSize: l.CodeSize})
 	}
 	if f.DeadLetterTarget != "" {
 		c.DeadLetterConfig = &control.DeadLetterConfig{TargetArn: f.DeadLetterTarget}
